@@ -1,0 +1,111 @@
+package advice
+
+import "github.com/fanzha/fanzha"
+
+// Text returns the user-facing string k in lang; front ends (chat, bot) use
+// it for their own messages so every text lives in one table.
+func Text(k string, lang fanzha.Lang) string { return text(k, lang) }
+
+func text(k string, lang fanzha.Lang) string {
+	t, ok := messages[k]
+	if !ok {
+		return k
+	}
+	return t.In(lang)
+}
+
+// messages holds every fixed text of a reply, Chinese first. Numbers
+// (hotline, police) are filled in from configuration.
+var messages = map[string]fanzha.Text{
+	"verdict_high": {
+		ZH: "⚠️ 高风险：这很可能是「%s」诈骗。请立即停止转账、停止操作！",
+		EN: "⚠️ High risk: this is very likely a scam (%s). Stop now: do not transfer anything!"},
+	"verdict_medium": {
+		ZH: "⚠️ 可疑：有「%s」诈骗的迹象。转账前务必通过官方渠道核实。",
+		EN: "⚠️ Suspicious: this shows signs of a scam (%s). Verify through an official channel before paying anything."},
+	"verdict_low": {
+		ZH: "提醒：有一些「%s」诈骗常见的迹象，请保持警惕，不要转账。",
+		EN: "Caution: some signs common in scams (%s). Stay alert and do not pay."},
+	"verdict_low_none": {
+		ZH: "提醒：暂未发现明确的诈骗剧本，但这段内容有可疑之处，请保持警惕。",
+		EN: "Caution: no known scam script found, but something here is suspicious. Stay alert."},
+	"verdict_none": {
+		ZH: "暂未发现诈骗迹象。",
+		EN: "No sign of fraud found."},
+	"verdict_paid": {
+		ZH: "🚨 你说钱已经转出，这很可能是「%s」诈骗。马上报警止付，每一分钟都关键！",
+		EN: "🚨 You say money has already left: this is very likely a scam (%s). Report it now to stop the payment, every minute counts!"},
+	"paid_now": {
+		ZH: "🚨 钱已经转出？马上报警止付，每一分钟都关键！",
+		EN: "🚨 Money already sent? Report it now to stop the payment, every minute counts!"},
+	"forwarded_prefix": {
+		ZH: "这条转发的消息：",
+		EN: "This forwarded message: "},
+	"paid_title": {
+		ZH: "现在立刻做：",
+		EN: "Do this right now:"},
+	"paid_1": {
+		ZH: "立即拨打 %s（或 %s）报警，说清转账时间、金额和对方账户，申请紧急止付。",
+		EN: "Call %s (or %s) now: give the time, amount and receiving account, and ask for an emergency stop-payment."},
+	"paid_2": {
+		ZH: "打你银行卡背面的客服电话，说明被骗，请求冻结、止付。",
+		EN: "Call the number on the back of your bank card, say you were defrauded and ask them to freeze the payment."},
+	"paid_3": {
+		ZH: "保留聊天记录、转账凭证、对方账号、电话和链接，不要删除，也不要再和对方联系。",
+		EN: "Keep the chat records, receipts, the receiving account, phone numbers and links; delete nothing, and stop replying to them."},
+	"paid_4": {
+		ZH: "不要再转任何钱；声称能“帮你追回损失”的人也是骗子。",
+		EN: "Do not send any more money; anyone offering to 'recover your losses' is also a scammer."},
+	"why_title": {
+		ZH: "为什么可疑（你说的话里）：",
+		EN: "Why (in your own words):"},
+	"quote": {
+		ZH: "“%s”——%s",
+		EN: "\"%s\" — %s"},
+	"similar": {
+		ZH: "与已知「%s」诈骗剧本相似（%s，相似度%.0f%%）",
+		EN: "close to a known script of %s (%s, similarity %.0f%%)"},
+	"script_title": {
+		ZH: "匹配的已知剧本：",
+		EN: "Known script it matches:"},
+	"next_title": {
+		ZH: "骗子接下来通常会：",
+		EN: "What the scammer will usually ask next:"},
+	"do_title": {
+		ZH: "现在怎么做：",
+		EN: "What to do now:"},
+	"do_hotline": {
+		ZH: "拿不准就拨打全国反诈专线 %s 咨询。",
+		EN: "When in doubt, call the national anti-fraud hotline %s."},
+	"none_tip_1": {
+		ZH: "只通过官方App或你自己查到的官方电话核实，不点陌生链接。",
+		EN: "Verify only through the official app or a number you look up yourself; do not tap unknown links."},
+	"none_tip_2": {
+		ZH: "任何人索要验证码、让你转到陌生账户或共享屏幕，都要立刻停下。",
+		EN: "Stop at once if anyone asks for a code, a transfer to an unknown account or screen sharing."},
+	"footer": {
+		ZH: "反诈专线 %s ｜ 钱已转出请立即拨打 %s",
+		EN: "Anti-fraud hotline %s | money already sent: call %s now"},
+}
+
+func init() {
+	for k, v := range frontEnd {
+		messages[k] = v
+	}
+}
+
+// frontEnd holds the texts of the chat and bot front ends.
+var frontEnd = map[string]fanzha.Text{
+	"chat_welcome": {
+		ZH: "你好，我是反诈助手。把你遇到的情况或收到的消息发给我，我帮你看看是不是诈骗。\n命令：/new 重新开始，/lang en 切换英文，/paid 我已经转账了，/quit 退出。",
+		EN: "Hello, I am Fanzha, an anti-fraud assistant. Tell me what is happening or paste the message you got, and I will tell you whether it looks like a scam.\nCommands: /new start over, /lang zh Chinese, /paid I already paid, /quit exit."},
+	"chat_new": {
+		ZH: "好的，重新开始。请描述新的情况。",
+		EN: "OK, starting over. Describe the new situation."},
+	"lang_usage": {
+		ZH: "用法：/lang zh 或 /lang en",
+		EN: "Usage: /lang zh or /lang en"},
+	"lang_set": {
+		ZH: "已切换为中文。",
+		EN: "Language set to English."},
+}

@@ -1,0 +1,59 @@
+package classifier
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Already-paid detection: when money has left, the reply leads with
+// stop-payment steps, because 紧急止付 only works within minutes.
+
+var (
+	rePaidZH = regexp.MustCompile(
+		`(已经|已|刚刚|刚才|刚|昨天|前天|上午|下午|晚上|今天|早上|之前|先后|一共|总共|陆续|分\d+次|分几次|都)[^，。！？,.!?]{0,8}?(转账|转帐|转了|汇了|汇款|打了|付了|交了|充了|充值了|缴了|给了|转过去|打过去|汇过去|支付了|付款了|投了|投进去|转出去|存进去)` +
+			`|(转|汇|打|付|交|充|投)(了|过去了|过去|出去了|进去了)\d+(\.\d+)?(万|千|元|块|w)?` +
+			`|(转|汇|打|付|交|充|投)了?(一|二|两|三|四|五|六|七|八|九|十|几|好几)(万|千|百)` +
+			`|被骗(了|走)|上当了|钱(已经|都)?(没了|被转走|被骗走|打水漂)|血本无归|(钱|本金|充值的钱)?(提不出来|提现不了|无法提现|取不出来)|(联系不上|拉黑)(我)?了.{0,10}(钱|转)|(钱|转).{0,12}(联系不上|拉黑)` +
+			`|(转账|转帐|汇款|付款)(记录|截图|凭证)在|已(转账|汇款|付款|支付|缴纳)`)
+	rePaidEN = regexp.MustCompile(
+		`\b(i|we|my (?:mom|mother|dad|father|wife|husband|son|daughter|grandma|grandpa|parents))\b[^.!?]{0,20}?\b(already |just )?(sent|transferred|paid|wired|deposited|gave|bought|invested|put in|topped up)\b` +
+			`|\b(i'?ve|we'?ve|i have|we have|has|have) (already |just )?(sent|transferred|paid|wired|deposited|given|invested|lost)\b` +
+			`|\balready (sent|transferred|paid|wired|gave|deposited)\b|\b(got|been|was|were) (scammed|conned|defrauded)\b|\blost (\$|¥|rmb|usd)?\d|\bcan'?t (withdraw|get (my|the) money back)\b|money is gone`)
+	// Words just before a payment verb that mean it has not happened.
+	notPaidZH = []string{"没有", "没", "还没", "未", "不", "别", "准备", "打算", "要不要", "该不该", "想", "让我", "叫我", "要我", "要求我", "催我", "需要", "得", "必须", "如果", "是否", "会不会", "差点", "差一点", "险些", "幸好没"}
+	notPaidEN = []string{"haven't", "have not", "didn't", "did not", "not yet", "should i", "before i", "asked me to", "wants me to", "want me to", "told me to", "if i", "about to", "going to", "almost", "nearly", "refused", "told him no", "will not", "won't"}
+)
+
+// detectPaid reports whether the folded text says money already went out,
+// and the words that say so.
+func detectPaid(s string) (bool, int, int) {
+	for _, m := range rePaidZH.FindAllStringIndex(s, -1) {
+		if !precededBy(s, m[0], 12, notPaidZH) && !containsAny(s[m[0]:m[1]], notPaidZH[:6]) {
+			return true, m[0], m[1]
+		}
+	}
+	for _, m := range rePaidEN.FindAllStringIndex(s, -1) {
+		if !precededBy(s, m[0], 24, notPaidEN) && !containsAny(s[m[0]:m[1]], notPaidEN) {
+			return true, m[0], m[1]
+		}
+	}
+	return false, 0, 0
+}
+
+// precededBy reports whether one of words ends within n bytes before i.
+func precededBy(s string, i, n int, words []string) bool {
+	lo := i - n
+	if lo < 0 {
+		lo = 0
+	}
+	return containsAny(s[lo:i], words)
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}

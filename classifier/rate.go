@@ -1,0 +1,218 @@
+package classifier
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/textnorm"
+)
+
+// Promised-return arithmetic. A scammer's promise is turned into a monthly
+// rate and a compounded annual rate, because "每月返3000" sounds modest until
+// it is said as "214% a year".
+
+const (
+	// abnormalMonthly is 2 % a month (about 27 % a year): the brief's line
+	// above which a promised return is a scam sign on its own.
+	abnormalMonthly = 0.02
+	// highMonthly is about 10 % a year: well above any bank deposit.
+	highMonthly = 0.008
+	// depositAnnual is what a bank deposit pays, to compare against.
+	depositAnnual = 0.015
+)
+
+var (
+	numPat = `(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)`
+	// "投3万每月返3000", "本金一万，一个月收益1200", "存5000每天能赚75"
+	rePrincipal = regexp.MustCompile(`(?:投|投资|投入|本金|充值|充|入金|存入|存|放进去|买入|买了?)了?` + numPat +
+		`(万元|万|千元|千|w|k|元|块钱|块)?[^\d]{0,14}?(每个?月|一个月|月|每天|每日|一天|日|每周|一周|周|每年|一年|年)[^\d]{0,5}?` +
+		`(?:返|收益|赚|分红|利息|回报|拿|到手|给|有|返还|返利|盈利|利润|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
+	// "月收益10%", "日化1.5个点", "年化36%", "每天收益率2%"
+	rePercentAfter = regexp.MustCompile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在)?(\d+(?:\.\d+)?)(%|个点|点)`)
+	// "10%的月收益", "2个点每天"
+	rePercentBefore = regexp.MustCompile(`(\d+(?:\.\d+)?)(%|个点)(?:的)?(?:每)?(日|天|周|月|年)(?:化|收益|回报|利息|利润)?`)
+	// English: "10% a month", "10 points a month", "1.5% daily", "monthly return of 8%"
+	reEnAfter  = regexp.MustCompile(`(\d+(?:\.\d+)?) ?(?:%|percent|points?|pct)(?: return| profit| interest)? ?(?:a|per|each|every|/)? ?(day|week|month|year|daily|weekly|monthly|annually|yearly|annual)`)
+	reEnBefore = regexp.MustCompile(`(daily|weekly|monthly|annual|annualized|yearly) (?:return|interest|profit|yield|payout|gain)s?(?: rate)?(?: of| is| at|:)? ?(?:up to |about |around )?(\d+(?:\.\d+)?) ?(?:%|percent)`)
+	// Words that make a rate the price of a loan, not a promised return.
+	reLoanContext = regexp.MustCompile(`贷|借款|借钱|还款|分期|利率.{0,3}起|loan|borrow|mortgage|apr`)
+)
+
+// findRate returns the most abnormal promised return in the folded text.
+func findRate(f textnorm.Folded) *fanzha.Rate {
+	s := f.Text
+	var best *fanzha.Rate
+	consider := func(start, end int, monthly float64) {
+		if monthly <= 0 || math.IsInf(monthly, 0) || math.IsNaN(monthly) || monthly > 50 {
+			return
+		}
+		lo := start - 24
+		if lo < 0 {
+			lo = 0
+		}
+		if reLoanContext.MatchString(s[lo:start]) {
+			return
+		}
+		if best == nil || monthly > best.Monthly {
+			best = &fanzha.Rate{Span: f.Span(start, end), Monthly: monthly, Annual: math.Pow(1+monthly, 12) - 1}
+		}
+	}
+	for _, m := range rePrincipal.FindAllStringSubmatchIndex(s, -1) {
+		p := parseAmount(s[m[2]:m[3]], sub(s, m, 4))
+		r := parseAmount(s[m[8]:m[9]], sub(s, m, 10))
+		// "投3万每月返3000": an unmarked return beside a marked principal is in yuan.
+		if p > 0 && r > 0 && r < p*10 {
+			consider(m[0], m[1], perMonth(r/p, periodOf(s[m[6]:m[7]])))
+		}
+	}
+	for _, m := range rePercentAfter.FindAllStringSubmatchIndex(s, -1) {
+		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
+		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
+	}
+	for _, m := range rePercentBefore.FindAllStringSubmatchIndex(s, -1) {
+		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
+		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[6]:m[7]])))
+	}
+	for _, m := range reEnAfter.FindAllStringSubmatchIndex(s, -1) {
+		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
+		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[4]:m[5]])))
+	}
+	for _, m := range reEnBefore.FindAllStringSubmatchIndex(s, -1) {
+		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
+		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
+	}
+	return best
+}
+
+func sub(s string, m []int, i int) string {
+	if m[i] < 0 {
+		return ""
+	}
+	return s[m[i]:m[i+1]]
+}
+
+type period int
+
+const (
+	day period = iota
+	week
+	month
+	year
+)
+
+func periodOf(s string) period {
+	switch {
+	case strings.Contains(s, "日"), strings.Contains(s, "天"), strings.HasPrefix(s, "da"):
+		return day
+	case strings.Contains(s, "周"), strings.HasPrefix(s, "week"):
+		return week
+	case strings.Contains(s, "年"), strings.HasPrefix(s, "year"), strings.HasPrefix(s, "annual"):
+		return year
+	}
+	return month
+}
+
+// perMonth converts a rate over a period into a compounded monthly rate.
+func perMonth(r float64, p period) float64 {
+	switch p {
+	case day:
+		return math.Pow(1+r, 365.0/12) - 1
+	case week:
+		return math.Pow(1+r, 52.0/12) - 1
+	case year:
+		return math.Pow(1+r, 1.0/12) - 1
+	}
+	return r
+}
+
+// parseAmount reads "3", "1.5", "三", "两万" with an optional unit.
+func parseAmount(num, unit string) float64 {
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		v = parseChineseNumber(num)
+	}
+	switch unit {
+	case "万", "万元", "w":
+		v *= 10000
+	case "千", "千元", "k":
+		v *= 1000
+	}
+	return v
+}
+
+// parseChineseNumber reads numbers like 三, 十二, 两千五, 三万, 一万五千.
+func parseChineseNumber(s string) float64 {
+	digits := map[rune]float64{'零': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	var total, section, cur float64
+	lastUnit := 1.0
+	for _, r := range s {
+		if d, ok := digits[r]; ok {
+			cur = d
+			continue
+		}
+		switch r {
+		case '十':
+			if cur == 0 {
+				cur = 1
+			}
+			section += cur * 10
+			cur, lastUnit = 0, 10
+		case '百':
+			section += cur * 100
+			cur, lastUnit = 0, 100
+		case '千':
+			section += cur * 1000
+			cur, lastUnit = 0, 1000
+		case '万':
+			total += (section + cur) * 10000
+			section, cur, lastUnit = 0, 0, 10000
+		}
+	}
+	// "两千五" means 2500: a trailing digit takes a tenth of the last unit.
+	if cur > 0 && lastUnit >= 100 {
+		cur *= lastUnit / 10
+	}
+	return total + section + cur
+}
+
+// rateFlag turns an abnormal rate into a red flag.
+func rateFlag(r *fanzha.Rate) (fanzha.Flag, bool) {
+	if r == nil || r.Monthly < highMonthly {
+		return fanzha.Flag{}, false
+	}
+	m, a := pct(r.Monthly), pct(r.Annual)
+	if r.Monthly >= abnormalMonthly {
+		return fanzha.Flag{
+			ID: "abnormal_return", Type: fanzha.Investment, Hard: true, Span: r.Span,
+			Text: fanzha.Text{
+				ZH: fmt.Sprintf("承诺的收益相当于每月%s、按复利约每年%s，而银行存款一年约%s。正规理财不可能保证这样的收益，这是投资诈骗的典型诱饵。", m, a, pct(depositAnnual)),
+				EN: fmt.Sprintf("The promised return is about %s a month, roughly %s a year compounded, against about %s a year for a bank deposit. No genuine investment guarantees this: it is the classic bait of an investment scam.", m, a, pct(depositAnnual)),
+			},
+		}, true
+	}
+	return fanzha.Flag{
+		ID: "high_return", Type: fanzha.Investment, Span: r.Span,
+		Text: fanzha.Text{
+			ZH: fmt.Sprintf("承诺的收益约每月%s（每年约%s），远高于银行存款（每年约%s）。高收益必然高风险，先通过正规金融机构核实。", m, a, pct(depositAnnual)),
+			EN: fmt.Sprintf("The promised return is about %s a month (about %s a year), far above a bank deposit (about %s a year). High returns mean high risk: check with a licensed institution first.", m, a, pct(depositAnnual)),
+		},
+	}, true
+}
+
+// pct formats a fraction as a percentage with sensible precision.
+func pct(f float64) string {
+	p := f * 100
+	switch {
+	case p >= 10000:
+		return ">10000%"
+	case p >= 100:
+		return fmt.Sprintf("%.0f%%", p)
+	case p >= 10:
+		return fmt.Sprintf("%.0f%%", p)
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", p), "0"), ".") + "%"
+}

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/fanzha/fanzha"
+)
+
+// evalRecord is one labelled example.
+type evalRecord struct {
+	Text  string          `json:"text"`
+	Label fanzha.ScamType `json:"label"`
+	Paid  *bool           `json:"paid"`
+	Lang  string          `json:"lang"`
+	Kind  string          `json:"kind"`
+}
+
+// evalOptions are the floors a run must reach (CI sets them).
+type evalOptions struct {
+	files      []string
+	minMacroF1 float64
+	minRecall  float64
+	maxFPR     float64
+	minPaid    float64
+	minAcc     float64
+	showErrors bool
+}
+
+func parseEvalArgs(args []string) (evalOptions, error) {
+	var o evalOptions
+	o.maxFPR = 1
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if name == "errors" {
+			o.showErrors = true
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return o, usageError{fmt.Sprintf("eval: --%s needs a value", name)}
+			}
+			i++
+			val = args[i]
+		}
+		var err error
+		num := func(dst *float64) {
+			*dst, err = strconv.ParseFloat(val, 64)
+			if err != nil {
+				err = usageError{fmt.Sprintf("eval: --%s: %q is not a number", name, val)}
+			}
+		}
+		switch name {
+		case "data":
+			o.files = append(o.files, strings.Split(val, ",")...)
+		case "min-macro-f1":
+			num(&o.minMacroF1)
+		case "min-recall":
+			num(&o.minRecall)
+		case "max-fpr":
+			num(&o.maxFPR)
+		case "min-paid":
+			num(&o.minPaid)
+		case "min-accuracy":
+			num(&o.minAcc)
+		default:
+			return o, usageError{fmt.Sprintf("eval: unknown option --%s", name)}
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	if len(o.files) == 0 {
+		return o, usageError{"eval needs --data FILE (JSON lines with text and label)"}
+	}
+	return o, nil
+}
+
+// runEval measures the classifier on labelled files and fails when a floor
+// is not reached.
+func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error {
+	o, err := parseEvalArgs(args)
+	if err != nil {
+		return err
+	}
+	var recs []evalRecord
+	for _, f := range o.files {
+		rs, err := readEvalFile(f)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, rs...)
+	}
+	preds := make([]fanzha.Assessment, len(recs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				preds[i] = e.classifier.Classify(ctx, recs[i].Text)
+			}
+		}()
+	}
+	for i := range recs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	r := scoreEval(recs, preds)
+	r.write(out)
+	if o.showErrors {
+		for i, rec := range recs {
+			p := preds[i]
+			if p.Label != rec.Label || (rec.Paid != nil && *rec.Paid != p.Paid) {
+				paid := "?"
+				if rec.Paid != nil {
+					paid = strconv.FormatBool(*rec.Paid)
+				}
+				fmt.Fprintf(out, "ERR want=%s/paid=%s got=%s/%s/paid=%v flags=%v | %s\n", rec.Label, paid, p.Label, p.Risk, p.Paid, p.FlagIDs(), oneLine(rec.Text, 140))
+			}
+		}
+	}
+	var fails []string
+	if r.macroF1 < o.minMacroF1 {
+		fails = append(fails, fmt.Sprintf("macro-F1 %.3f < %.3f", r.macroF1, o.minMacroF1))
+	}
+	if r.recall < o.minRecall {
+		fails = append(fails, fmt.Sprintf("fraud recall %.3f < %.3f", r.recall, o.minRecall))
+	}
+	if r.fpr > o.maxFPR {
+		fails = append(fails, fmt.Sprintf("false-positive rate %.3f > %.3f", r.fpr, o.maxFPR))
+	}
+	if r.paidN > 0 && r.paidAcc < o.minPaid {
+		fails = append(fails, fmt.Sprintf("paid accuracy %.3f < %.3f", r.paidAcc, o.minPaid))
+	}
+	if r.accuracy < o.minAcc {
+		fails = append(fails, fmt.Sprintf("type accuracy %.3f < %.3f", r.accuracy, o.minAcc))
+	}
+	if len(fails) > 0 {
+		return fmt.Errorf("eval below floor: %s", strings.Join(fails, "; "))
+	}
+	return nil
+}
+
+func readEvalFile(path string) ([]evalRecord, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval data: %w", err)
+	}
+	defer f.Close()
+	var out []evalRecord
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var r evalRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		if !r.Label.Valid() {
+			return nil, fmt.Errorf("%s:%d: unknown label %q", path, n, r.Label)
+		}
+		out = append(out, r)
+	}
+	return out, sc.Err()
+}
+
+type evalResult struct {
+	n         int
+	confusion map[fanzha.ScamType]map[fanzha.ScamType]int
+	labels    []fanzha.ScamType
+	perClass  map[fanzha.ScamType][3]float64 // precision, recall, F1
+	macroF1   float64
+	accuracy  float64
+	recall    float64 // fraud (any type) detected as fraud
+	fpr       float64 // none flagged as fraud
+	paidAcc   float64
+	paidN     int
+	byGroup   map[string][2]int // lang/kind → correct, total
+}
+
+func scoreEval(recs []evalRecord, preds []fanzha.Assessment) evalResult {
+	r := evalResult{n: len(recs), confusion: map[fanzha.ScamType]map[fanzha.ScamType]int{}, perClass: map[fanzha.ScamType][3]float64{}, byGroup: map[string][2]int{}}
+	present := map[fanzha.ScamType]bool{}
+	var correct, fraudN, fraudHit, noneN, noneFP, paidOK int
+	for i, rec := range recs {
+		p := preds[i].Label
+		present[rec.Label], present[p] = true, true
+		if r.confusion[rec.Label] == nil {
+			r.confusion[rec.Label] = map[fanzha.ScamType]int{}
+		}
+		r.confusion[rec.Label][p]++
+		ok := p == rec.Label
+		if ok {
+			correct++
+		}
+		for _, g := range []string{"lang=" + rec.Lang, "kind=" + rec.Kind} {
+			c := r.byGroup[g]
+			c[1]++
+			if ok {
+				c[0]++
+			}
+			r.byGroup[g] = c
+		}
+		if rec.Label.IsFraud() {
+			fraudN++
+			if p.IsFraud() {
+				fraudHit++
+			}
+		} else {
+			noneN++
+			if p.IsFraud() {
+				noneFP++
+			}
+		}
+		if rec.Paid != nil {
+			r.paidN++
+			if *rec.Paid == preds[i].Paid {
+				paidOK++
+			}
+		}
+	}
+	for _, t := range fanzha.ScamTypes {
+		if present[t] {
+			r.labels = append(r.labels, t)
+		}
+	}
+	var sumF1 float64
+	var classes int
+	for _, t := range r.labels {
+		tp := r.confusion[t][t]
+		var fp, fn int
+		for _, u := range r.labels {
+			if u != t {
+				fp += r.confusion[u][t]
+				fn += r.confusion[t][u]
+			}
+		}
+		prec, rec := ratio(tp, tp+fp), ratio(tp, tp+fn)
+		f1 := 0.0
+		if prec+rec > 0 {
+			f1 = 2 * prec * rec / (prec + rec)
+		}
+		r.perClass[t] = [3]float64{prec, rec, f1}
+		if tp+fn > 0 { // classes present in the gold labels
+			sumF1 += f1
+			classes++
+		}
+	}
+	r.macroF1 = ratio2(sumF1, classes)
+	r.accuracy = ratio(correct, len(recs))
+	r.recall = ratio(fraudHit, fraudN)
+	r.fpr = ratio(noneFP, noneN)
+	r.paidAcc = ratio(paidOK, r.paidN)
+	return r
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func ratio2(a float64, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / float64(b)
+}
+
+func (r evalResult) write(w io.Writer) {
+	fmt.Fprintf(w, "examples: %d\n", r.n)
+	fmt.Fprintf(w, "type accuracy: %.3f   macro-F1: %.3f\n", r.accuracy, r.macroF1)
+	fmt.Fprintf(w, "fraud recall: %.3f   false-positive rate on none: %.3f\n", r.recall, r.fpr)
+	if r.paidN > 0 {
+		fmt.Fprintf(w, "paid accuracy: %.3f (%d labelled)\n", r.paidAcc, r.paidN)
+	}
+	groups := make([]string, 0, len(r.byGroup))
+	for g := range r.byGroup {
+		groups = append(groups, g)
+	}
+	sort.Strings(groups)
+	for _, g := range groups {
+		c := r.byGroup[g]
+		if strings.HasSuffix(g, "=") {
+			continue
+		}
+		fmt.Fprintf(w, "  %-18s accuracy %.3f (%d)\n", g, ratio(c[0], c[1]), c[1])
+	}
+	fmt.Fprintf(w, "\n%-17s %9s %9s %9s %7s\n", "class", "precision", "recall", "F1", "support")
+	for _, t := range r.labels {
+		pc := r.perClass[t]
+		support := 0
+		for _, v := range r.confusion[t] {
+			support += v
+		}
+		fmt.Fprintf(w, "%-17s %9.3f %9.3f %9.3f %7d\n", t, pc[0], pc[1], pc[2], support)
+	}
+	fmt.Fprintf(w, "\nconfusion (rows: true, columns: predicted)\n%-17s", "")
+	for _, t := range r.labels {
+		fmt.Fprintf(w, " %5.5s", t)
+	}
+	fmt.Fprintln(w)
+	for _, t := range r.labels {
+		fmt.Fprintf(w, "%-17s", t)
+		for _, u := range r.labels {
+			fmt.Fprintf(w, " %5d", r.confusion[t][u])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,181 @@
+// Command fanzha is the Fanzha anti-fraud assistant: a terminal chat, a
+// one-shot checker, a JSON-lines classifier, an evaluator and the Telegram
+// bot. main only turns signals into a cancelled context; Main wires the
+// components from the configuration.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/fanzha/fanzha/advice"
+	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/knowledge"
+)
+
+const usage = `fanzha — 反诈助手 / anti-fraud assistant
+
+usage:
+  fanzha chat                     talk in the terminal (same replies as Telegram)
+  fanzha check [--json] TEXT      assess one text
+  fanzha classify                 JSON lines {"text": ...} on stdin → one verdict per line
+  fanzha eval --data FILE         precision / recall / F1 and confusion matrix on a labelled set
+  fanzha serve                    run the Telegram bot (FANZHA_TELEGRAM_TOKEN)
+
+settings: FANZHA_* environment variables or a YAML file (--config FILE or FANZHA_CONFIG).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	m.Close()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "fanzha: %v\n\n%s", err, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stderr, "fanzha: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Main is the program: its streams, environment and the components it wires.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Config, when set, is used instead of loading one (tests set it).
+	Config *config.Config
+
+	closers []func() error
+}
+
+// NewMain returns a Main on the process's streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+// Run executes one subcommand.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	configPath := ""
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch {
+		case args[0] == "--config" && len(args) > 1:
+			configPath, args = args[1], args[2:]
+		case strings.HasPrefix(args[0], "--config="):
+			configPath, args = strings.TrimPrefix(args[0], "--config="), args[1:]
+		case args[0] == "-h" || args[0] == "--help":
+			fmt.Fprint(m.Stdout, usage)
+			return nil
+		default:
+			return usageError{fmt.Sprintf("unknown option %s", args[0])}
+		}
+	}
+	if len(args) == 0 {
+		return usageError{"no command given"}
+	}
+	if m.Config == nil {
+		c, err := config.Load(configPath, m.Getenv)
+		if err != nil {
+			return err
+		}
+		m.Config = &c
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "chat":
+		e, err := m.engine()
+		if err != nil {
+			return err
+		}
+		return runChat(ctx, e, m.Stdin, m.Stdout)
+	case "check":
+		e, err := m.engine()
+		if err != nil {
+			return err
+		}
+		return runCheck(ctx, e, rest, m.Stdout)
+	case "classify":
+		e, err := m.engine()
+		if err != nil {
+			return err
+		}
+		return runClassify(ctx, e, m.Stdin, m.Stdout)
+	case "eval":
+		e, err := m.engine()
+		if err != nil {
+			return err
+		}
+		return runEval(ctx, e, rest, m.Stdout)
+	case "serve":
+		return m.serve(ctx)
+	case "help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// engine is what every front end shares: the corpus, its index, the
+// classifier and the reply writer.
+type engine struct {
+	corpus     *knowledge.Corpus
+	classifier *classifier.Classifier
+	advisor    *advice.Advisor
+}
+
+func (m *Main) engine() (*engine, error) {
+	corpus, err := knowledge.Embedded()
+	if err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
+	idx, err := knowledge.NewIndex(corpus)
+	if err != nil {
+		return nil, err
+	}
+	m.closers = append(m.closers, idx.Close)
+	return &engine{
+		corpus:     corpus,
+		classifier: classifier.New(idx),
+		advisor:    advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police}),
+	}, nil
+}
+
+func (m *Main) logger() *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(m.Config.LogLevel))
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+func (m *Main) serve(ctx context.Context) error {
+	if m.Config.Telegram.Token == "" {
+		return errors.New("serve needs a Telegram bot token: set FANZHA_TELEGRAM_TOKEN (or telegram.token_file); to try Fanzha without one, run `fanzha chat`")
+	}
+	return errors.New("serve: the Telegram transport is not built yet; use `fanzha chat` or `fanzha check`")
+}

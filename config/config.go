@@ -1,0 +1,341 @@
+// Package config loads Fanzha's settings: defaults, then an optional YAML
+// file, then FANZHA_* environment variables, then Validate. It imports nothing
+// of the project: cmd/fanzha copies values out into each package's options.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LLM modes.
+const (
+	LLMOff       = "off"
+	LLMUncertain = "uncertain"
+	LLMAlways    = "always"
+)
+
+// Config is the whole configuration. YAML keys are the snake_case names.
+type Config struct {
+	Telegram Telegram      `yaml:"telegram"`
+	Redis    Redis         `yaml:"redis"`
+	LLM      LLM           `yaml:"llm"`
+	Review   Review        `yaml:"review"`
+	Hotline  string        `yaml:"hotline"`   // anti-fraud hotline, 96110
+	Police   string        `yaml:"police"`    // emergency number when money has left, 110
+	Listen   string        `yaml:"listen"`    // HTTP address for webhook, health, metrics
+	Session  SessionConfig `yaml:"session"`   // conversation memory
+	LogLevel string        `yaml:"log_level"` // debug, info, warn, error
+}
+
+// Telegram settings.
+type Telegram struct {
+	Token         string `yaml:"token"`
+	TokenFile     string `yaml:"token_file"`
+	API           string `yaml:"api"` // Bot API base URL
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret string `yaml:"webhook_secret"`
+	RatePerMinute int    `yaml:"rate_per_minute"` // per-user message limit
+}
+
+// Redis settings. An empty URL means in-memory state.
+type Redis struct {
+	URL string `yaml:"url"`
+}
+
+// LLM settings for the optional OpenAI-compatible assistant.
+type LLM struct {
+	BaseURL    string        `yaml:"base_url"`
+	APIKey     string        `yaml:"api_key"`
+	APIKeyFile string        `yaml:"api_key_file"`
+	Model      string        `yaml:"model"`
+	Timeout    time.Duration `yaml:"timeout"`
+	Mode       string        `yaml:"mode"` // off, uncertain, always; empty: uncertain when BaseURL is set
+}
+
+// Review settings: who may act on flagged cases and where they see them.
+type Review struct {
+	Officers []int64 `yaml:"officers"`
+	Chat     int64   `yaml:"chat"`
+}
+
+// SessionConfig settings.
+type SessionConfig struct {
+	TTL time.Duration `yaml:"ttl"` // idle time after which a conversation is forgotten
+}
+
+// Default returns the configuration Fanzha runs on with no settings at all.
+func Default() Config {
+	return Config{
+		Telegram: Telegram{API: "https://api.telegram.org", RatePerMinute: 20},
+		LLM:      LLM{Timeout: 8 * time.Second},
+		Hotline:  "96110",
+		Police:   "110",
+		Listen:   ":8080",
+		Session:  SessionConfig{TTL: 24 * time.Hour},
+		LogLevel: "info",
+	}
+}
+
+// Load builds the configuration: defaults, then the YAML file at path (or at
+// $FANZHA_CONFIG when path is empty; no file is fine), then the environment
+// (getenv, normally os.Getenv), then secret files, then Validate.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
+	if path == "" {
+		path = getenv("FANZHA_CONFIG")
+	}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config file: %w", err)
+		}
+		if err := decodeYAML(b, &c); err != nil {
+			return c, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	if err := c.applyEnv(getenv); err != nil {
+		return c, err
+	}
+	if err := c.readSecrets(); err != nil {
+		return c, err
+	}
+	c.finish()
+	return c, c.Validate()
+}
+
+// decodeYAML decodes strictly: an unknown key is an error, so a typo in a
+// setting name never silently leaves the default in place.
+func decodeYAML(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str("FANZHA_TELEGRAM_TOKEN", &c.Telegram.Token)
+	str("FANZHA_TELEGRAM_TOKEN_FILE", &c.Telegram.TokenFile)
+	str("FANZHA_TELEGRAM_API", &c.Telegram.API)
+	str("FANZHA_WEBHOOK_URL", &c.Telegram.WebhookURL)
+	str("FANZHA_WEBHOOK_SECRET", &c.Telegram.WebhookSecret)
+	str("FANZHA_REDIS_URL", &c.Redis.URL)
+	str("FANZHA_LLM_BASE_URL", &c.LLM.BaseURL)
+	str("FANZHA_LLM_API_KEY", &c.LLM.APIKey)
+	str("FANZHA_LLM_API_KEY_FILE", &c.LLM.APIKeyFile)
+	str("FANZHA_LLM_MODEL", &c.LLM.Model)
+	str("FANZHA_LLM_MODE", &c.LLM.Mode)
+	str("FANZHA_HOTLINE", &c.Hotline)
+	str("FANZHA_POLICE", &c.Police)
+	str("FANZHA_LISTEN", &c.Listen)
+	str("FANZHA_LOG_LEVEL", &c.LogLevel)
+	if v := getenv("FANZHA_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("FANZHA_LLM_TIMEOUT: %q is not a Go duration (e.g. 8s)", v)
+		}
+		c.LLM.Timeout = d
+	}
+	if v := getenv("FANZHA_SESSION_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("FANZHA_SESSION_TTL: %q is not a Go duration (e.g. 24h)", v)
+		}
+		c.Session.TTL = d
+	}
+	if v := getenv("FANZHA_RATE_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("FANZHA_RATE_PER_MINUTE: %q is not a number", v)
+		}
+		c.Telegram.RatePerMinute = n
+	}
+	if v := getenv("FANZHA_OFFICERS"); v != "" {
+		ids, err := parseIDs(v)
+		if err != nil {
+			return fmt.Errorf("FANZHA_OFFICERS: %w", err)
+		}
+		c.Review.Officers = ids
+	}
+	if v := getenv("FANZHA_REVIEW_CHAT"); v != "" {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return fmt.Errorf("FANZHA_REVIEW_CHAT: %q is not a chat id", v)
+		}
+		c.Review.Chat = id
+	}
+	return nil
+}
+
+func parseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a Telegram user id", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// readSecrets reads secrets given as files (Docker and Kubernetes secrets).
+func (c *Config) readSecrets() error {
+	read := func(field, path string, dst *string) error {
+		if path == "" || *dst != "" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", field, err)
+		}
+		*dst = strings.TrimSpace(string(b))
+		return nil
+	}
+	if err := read("telegram.token_file", c.Telegram.TokenFile, &c.Telegram.Token); err != nil {
+		return err
+	}
+	return read("llm.api_key_file", c.LLM.APIKeyFile, &c.LLM.APIKey)
+}
+
+// finish fills values that depend on others.
+func (c *Config) finish() {
+	c.Telegram.API = strings.TrimRight(c.Telegram.API, "/")
+	if c.LLM.Mode == "" {
+		c.LLM.Mode = LLMOff
+		if c.LLM.BaseURL != "" {
+			c.LLM.Mode = LLMUncertain
+		}
+	}
+}
+
+// Validate checks every field and names the first bad one with its value.
+// Secrets are never echoed.
+func (c *Config) Validate() error {
+	if err := checkURL("telegram.api (FANZHA_TELEGRAM_API)", c.Telegram.API); err != nil {
+		return err
+	}
+	if c.Telegram.WebhookURL != "" {
+		if err := checkURL("telegram.webhook_url (FANZHA_WEBHOOK_URL)", c.Telegram.WebhookURL); err != nil {
+			return err
+		}
+		if c.Telegram.Token == "" {
+			return errors.New("telegram.webhook_url (FANZHA_WEBHOOK_URL) is set but telegram.token (FANZHA_TELEGRAM_TOKEN) is empty")
+		}
+	}
+	if s := c.Telegram.WebhookSecret; s != "" && !validSecret(s) {
+		return errors.New("telegram.webhook_secret (FANZHA_WEBHOOK_SECRET): must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+	}
+	if c.Telegram.Token != "" && !strings.Contains(c.Telegram.Token, ":") {
+		return errors.New("telegram.token (FANZHA_TELEGRAM_TOKEN): does not look like a bot token (expected digits:secret)")
+	}
+	if c.Telegram.RatePerMinute < 0 {
+		return fmt.Errorf("telegram.rate_per_minute: %d must not be negative", c.Telegram.RatePerMinute)
+	}
+	if c.Redis.URL != "" {
+		u, err := url.Parse(c.Redis.URL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			return fmt.Errorf("redis.url (FANZHA_REDIS_URL): %q must be a redis://, rediss:// or unix:// URL", redactURL(c.Redis.URL))
+		}
+	}
+	switch c.LLM.Mode {
+	case LLMOff, LLMUncertain, LLMAlways:
+	default:
+		return fmt.Errorf("llm.mode (FANZHA_LLM_MODE): %q must be off, uncertain or always", c.LLM.Mode)
+	}
+	if c.LLM.Mode != LLMOff {
+		if c.LLM.BaseURL == "" {
+			return fmt.Errorf("llm.base_url (FANZHA_LLM_BASE_URL): required when llm.mode is %q", c.LLM.Mode)
+		}
+		if err := checkURL("llm.base_url (FANZHA_LLM_BASE_URL)", c.LLM.BaseURL); err != nil {
+			return err
+		}
+		if c.LLM.Model == "" {
+			return errors.New("llm.model (FANZHA_LLM_MODEL): required when an LLM base URL is set")
+		}
+	}
+	if c.LLM.Timeout <= 0 || c.LLM.Timeout > 2*time.Minute {
+		return fmt.Errorf("llm.timeout (FANZHA_LLM_TIMEOUT): %s must be between 0 and 2m", c.LLM.Timeout)
+	}
+	if !validPhone(c.Hotline) {
+		return fmt.Errorf("hotline (FANZHA_HOTLINE): %q must be a phone number", c.Hotline)
+	}
+	if !validPhone(c.Police) {
+		return fmt.Errorf("police (FANZHA_POLICE): %q must be a phone number", c.Police)
+	}
+	if c.Session.TTL < time.Minute {
+		return fmt.Errorf("session.ttl (FANZHA_SESSION_TTL): %s must be at least 1m", c.Session.TTL)
+	}
+	for _, id := range c.Review.Officers {
+		if id <= 0 {
+			return fmt.Errorf("review.officers (FANZHA_OFFICERS): %d is not a Telegram user id", id)
+		}
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level (FANZHA_LOG_LEVEL): %q must be debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func checkURL(field, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("%s: %q must be an http(s) URL", field, redactURL(raw))
+	}
+	return nil
+}
+
+// redactURL hides a password in a URL so it can appear in an error.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparseable>"
+	}
+	return u.Redacted()
+}
+
+func validSecret(s string) bool {
+	if len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validPhone(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '-' || r == '+' || r == ' ') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,239 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/textnorm"
+)
+
+// Field names in the bleve documents. Chinese scripts are analysed with the
+// cjk analyzer (bigrams), English ones with the English analyzer (stemming).
+const (
+	fieldZH = "zh"
+	fieldEN = "en"
+)
+
+// maxQueryRunes bounds the text sent to bleve: a 4096-character message
+// would OR thousands of bigrams together for no gain in ranking.
+const maxQueryRunes = 600
+
+// candidates is how many bleve hits are re-ranked by set similarity.
+const candidates = 24
+
+// Index finds the corpus scripts closest to a text. bleve gives recall
+// (bigram OR-match); the candidates are then re-scored by the cosine of
+// their character-bigram and word sets, which is comparable across queries
+// (0 = nothing shared, 1 = the same text), unlike raw bleve scores.
+type Index struct {
+	corpus *Corpus
+	idx    bleve.Index
+	feats  [][]uint32 // per script, sorted feature hashes
+}
+
+var _ fanzha.Searcher = (*Index)(nil)
+
+// NewIndex builds an in-memory scorch index of every script in c.
+func NewIndex(c *Corpus) (*Index, error) {
+	m := bleve.NewIndexMapping()
+	doc := bleve.NewDocumentMapping()
+	zh := bleve.NewTextFieldMapping()
+	zh.Analyzer = cjk.AnalyzerName
+	zh.Store, zh.IncludeInAll, zh.IncludeTermVectors, zh.DocValues = false, false, false, false
+	enf := bleve.NewTextFieldMapping()
+	enf.Analyzer = en.AnalyzerName
+	enf.Store, enf.IncludeInAll, enf.IncludeTermVectors, enf.DocValues = false, false, false, false
+	doc.AddFieldMappingsAt(fieldZH, zh)
+	doc.AddFieldMappingsAt(fieldEN, enf)
+	m.DefaultMapping = doc
+	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
+	m.ScoringModel = "bm25"
+
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	x := &Index{corpus: c, idx: idx, feats: make([][]uint32, len(c.scripts))}
+	batch := idx.NewBatch()
+	for i, s := range c.scripts {
+		norm := textnorm.String(s.Text)
+		field := fieldZH
+		if s.Lang == fanzha.EN {
+			field = fieldEN
+		}
+		if err := batch.Index(s.ID, map[string]any{field: norm}); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("index %s: %w", s.ID, err)
+		}
+		x.feats[i] = features(norm)
+	}
+	if err := idx.Batch(batch); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("index corpus: %w", err)
+	}
+	return x, nil
+}
+
+// Close releases the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// Corpus returns the corpus behind the index.
+func (x *Index) Corpus() *Corpus { return x.corpus }
+
+// Search returns up to n scripts closest to text, best first. Scores are set
+// cosines in [0,1]. lang only breaks ties: both fields are queried when the
+// text mixes languages.
+func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int) ([]fanzha.Match, error) {
+	norm := textnorm.String(text)
+	if r := []rune(norm); len(r) > maxQueryRunes {
+		norm = string(r[:maxQueryRunes])
+	}
+	if norm == "" || n <= 0 {
+		return nil, nil
+	}
+	var qs []query.Query
+	if textnorm.HasCJK(norm) {
+		q := bleve.NewMatchQuery(norm)
+		q.SetField(fieldZH)
+		qs = append(qs, q)
+	}
+	if hasLatinWord(norm) {
+		q := bleve.NewMatchQuery(norm)
+		q.SetField(fieldEN)
+		qs = append(qs, q)
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), candidates, 0, false)
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search corpus: %w", err)
+	}
+	qf := features(norm)
+	out := make([]fanzha.Match, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, ok := x.corpus.byID[h.ID]
+		if !ok {
+			continue
+		}
+		s := x.corpus.scripts[i]
+		out = append(out, fanzha.Match{ID: s.ID, Type: s.Type, Score: cosine(qf, x.feats[i]), Snippet: snippet(s.Text, 60)})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Score > out[b].Score })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// features returns the sorted, de-duplicated hashes of a folded text's Han
+// bigrams (and lone Han characters between non-Han ones) and Latin words.
+func features(s string) []uint32 {
+	var out []uint32
+	h := fnv.New32a()
+	add := func(b []byte) {
+		h.Reset()
+		h.Write(b)
+		out = append(out, h.Sum32())
+	}
+	var prev rune
+	var word []byte
+	var buf [8]byte
+	flush := func() {
+		if len(word) >= 3 && !stopWords[string(word)] {
+			add(word)
+		}
+		word = word[:0]
+	}
+	for _, r := range s {
+		switch {
+		case textnorm.IsCJK(r):
+			flush()
+			if textnorm.IsCJK(prev) {
+				n := utf8.EncodeRune(buf[:], prev)
+				n += utf8.EncodeRune(buf[n:], r)
+				add(buf[:n])
+			}
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			word = append(word, byte(r))
+		default:
+			flush()
+		}
+		prev = r
+	}
+	flush()
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	// de-duplicate in place
+	k := 0
+	for i, v := range out {
+		if i == 0 || v != out[k-1] {
+			out[k] = v
+			k++
+		}
+	}
+	return out[:k]
+}
+
+var stopWords = map[string]bool{
+	"the": true, "and": true, "you": true, "your": true, "for": true, "are": true,
+	"with": true, "this": true, "that": true, "have": true, "was": true, "from": true,
+	"will": true, "not": true, "but": true, "they": true, "can": true, "has": true,
+}
+
+// cosine is |a∩b| / sqrt(|a|·|b|) over sorted sets.
+func cosine(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	var n, i, j int
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
+}
+
+func hasLatinWord(s string) bool {
+	run := 0
+	for _, r := range s {
+		if r < 0x80 && unicode.IsLetter(r) {
+			run++
+			if run >= 3 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// snippet returns the first n runes of s, with an ellipsis when cut.
+func snippet(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
