@@ -172,10 +172,3 @@ func (m *Main) logger() *slog.Logger {
 	_ = lvl.UnmarshalText([]byte(m.Config.LogLevel))
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: lvl}))
 }
-
-func (m *Main) serve(ctx context.Context) error {
-	if m.Config.Telegram.Token == "" {
-		return errors.New("serve needs a Telegram bot token: set FANZHA_TELEGRAM_TOKEN (or telegram.token_file); to try Fanzha without one, run `fanzha chat`")
-	}
-	return errors.New("serve: the Telegram transport is not built yet; use `fanzha chat` or `fanzha check`")
-}
