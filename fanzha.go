@@ -207,3 +207,9 @@ func (a Assessment) String() string {
 type Searcher interface {
 	Search(ctx context.Context, text string, lang Lang, n int) ([]Match, error)
 }
+
+// TypeModel scores how close a text's vocabulary is to each type's scripts
+// (a cosine in [0,1] per type, none included). A Searcher may also be one.
+type TypeModel interface {
+	TypeSimilarity(text string) map[ScamType]float64
+}

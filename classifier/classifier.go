@@ -19,13 +19,29 @@ import (
 // characters; anything longer is judged on its first MaxRunes.
 const MaxRunes = 8000
 
-// Thresholds on the fraud score S (sum of evidence).
+// The fraud score S adds up evidence on one scale: red-flag weights (about 2
+// is "suspicious on its own"), the vocabulary margin and the closest scripts'
+// vote. The constants were set on the dev set in testdata/ (see README).
 const (
-	thresholdLow    = 2.0
+	thresholdLow    = 1.5 // S at which a text is labelled fraud (risk low)
 	thresholdMedium = 3.5
 	thresholdHigh   = 6.0
-	// retrievalWeight is the most evidence the closest scripts can add.
-	retrievalWeight = 3.0
+	// marginWeight scales the vocabulary margin (best scam type's centroid
+	// cosine minus the legitimate look-alikes'); marginZero is the margin
+	// that says nothing either way.
+	marginWeight = 60.0
+	marginZero   = 0.02
+	// marginCap bounds the vocabulary evidence: it may make a text
+	// suspicious, but a high risk needs red flags.
+	marginCap = 3.0
+	// retrievalWeight scales the closest scripts' fraud-minus-none vote.
+	retrievalWeight = 0.5
+	// vocabWeight and voteWeight turn centroid cosines and script votes
+	// into type evidence for choosing the label.
+	vocabWeight = 30.0
+	voteWeight  = 0.5
+	// voteScale is the most evidence the closest scripts can add.
+	voteScale = 3.0
 	// minSimilarity below which a corpus match says nothing.
 	minSimilarity = 0.06
 	// typeCap stops one type's many weak flags from drowning the rest.
@@ -37,11 +53,16 @@ const (
 // Classifier assesses texts. It is safe for concurrent use.
 type Classifier struct {
 	searcher fanzha.Searcher
+	model    fanzha.TypeModel
 }
 
 // New returns a classifier that votes with the scripts searcher finds; a
 // nil searcher means flags only.
-func New(searcher fanzha.Searcher) *Classifier { return &Classifier{searcher: searcher} }
+func New(searcher fanzha.Searcher) *Classifier {
+	c := &Classifier{searcher: searcher}
+	c.model, _ = searcher.(fanzha.TypeModel)
+	return c
+}
 
 // Classify assesses one text. It never fails: a searcher error only removes
 // the retrieval evidence.
@@ -72,7 +93,9 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 		if x.weight <= 0 {
 			continue // reassuring signs are evidence, not red flags
 		}
-		isHard := x.hard && satisfied(x, found, hits)
+		// An anti-fraud advisory quotes the scripts it warns about: its
+		// words count as evidence, but none of them is hard on its own.
+		isHard := x.hard && satisfied(x, found, hits) && !found[flagAdvisory]
 		if isHard {
 			hard = true
 			if x.typ != "" {
@@ -98,30 +121,44 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	a.Indicators = indicators(f)
 
 	// Retrieval: the closest scripts vote by type, weighted by similarity.
-	var retrievalFraud, retrievalNone float64
 	retrieval := map[fanzha.ScamType]float64{}
+	var retrievalFraud, retrievalNone float64
 	if c.searcher != nil {
 		if ms, err := c.searcher.Search(ctx, text, a.Lang, neighbours); err == nil {
 			a.Matches = ms
 			retrieval, retrievalFraud, retrievalNone = vote(ms)
 		}
 	}
+	// Vocabulary: how much closer the text is to some scam type's scripts
+	// than to the legitimate look-alikes.
+	var sims map[fanzha.ScamType]float64
+	var margin float64
+	if c.model != nil {
+		sims = c.model.TypeSimilarity(text)
+		best := 0.0
+		for t, v := range sims {
+			if t != fanzha.None && v > best {
+				best = v
+			}
+		}
+		margin = best - sims[fanzha.None]
+	}
 
 	var flagSum float64
-	for t, v := range typed {
+	for _, v := range typed {
 		flagSum += math.Min(v, typeCap)
-		_ = t
 	}
-	s := flagSum + general + retrievalFraud - retrievalNone
+	s := flagSum + general + retrievalWeight*(retrievalFraud-retrievalNone) + clamp(marginWeight*(margin-marginZero), -marginCap, marginCap)
 	manipulated := found[flagManipulation]
 
-	// The label: the type with the most evidence from flags and scripts.
-	best, bestScore := fanzha.None, 0.0
+	// The label: the type with the most evidence from flags, vocabulary and
+	// the closest scripts.
+	best, bestScore := fanzha.None, math.Inf(-1)
 	for _, t := range fanzha.ScamTypes {
 		if t == fanzha.None {
 			continue
 		}
-		v := math.Min(typed[t], typeCap) + retrieval[t]
+		v := math.Min(typed[t], typeCap) + vocabWeight*sims[t] + voteWeight*retrieval[t]
 		if hardTypes[t] {
 			v += 3
 		}
@@ -131,9 +168,6 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	}
 	if hard || s >= thresholdLow {
 		a.Label = best
-		if a.Label == fanzha.None {
-			a.Label = fanzha.OtherFraud
-		}
 	}
 
 	switch {
@@ -201,7 +235,7 @@ func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64, float64) {
 	if total == 0 {
 		return out, 0, 0
 	}
-	strength := retrievalWeight * math.Min(1, top/0.35)
+	strength := voteScale * math.Min(1, top/0.35)
 	var fraud float64
 	for t, v := range share {
 		out[t] = strength * v / total
@@ -224,6 +258,8 @@ func score(s float64, r fanzha.Risk) float64 {
 	}
 	return math.Round(v*1000) / 1000
 }
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 
 func sortFlags(fl []fanzha.Flag) {
 	rank := func(f fanzha.Flag) int {
@@ -256,15 +292,13 @@ func Accumulate(prev, cur fanzha.Assessment) fanzha.Assessment {
 		return cur
 	}
 	out := cur
-	if cur.Risk < prev.Risk || !cur.Label.IsFraud() {
-		out.Label, out.Risk = prev.Label, maxRisk(prev.Risk, cur.Risk)
-		if !prev.Label.IsFraud() {
-			out.Label = cur.Label
-		}
+	out.Risk = maxRisk(prev.Risk, cur.Risk)
+	// The label follows the stronger evidence; a later "好的谢谢" or a
+	// weaker hint of another script does not replace an established one.
+	if prev.Label.IsFraud() && (!cur.Label.IsFraud() || cur.Score <= prev.Score) {
+		out.Label = prev.Label
 	}
-	if out.Score < prev.Score {
-		out.Score = prev.Score
-	}
+	out.Score = math.Max(prev.Score, cur.Score)
 	out.Paid = prev.Paid || cur.Paid
 	if out.Paid && out.Label.IsFraud() {
 		out.Risk = fanzha.RiskHigh

@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"regexp"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/fanzha/fanzha"
@@ -42,6 +41,7 @@ const (
 	flagManipulation = "manipulation"
 	flagMarketing    = "marketing_optout"
 	flagOfficial     = "official_channel"
+	flagAdvisory     = "advisory"
 )
 
 // detectors is the table of red flags. Weights are evidence on a common
@@ -73,19 +73,22 @@ var detectors = []*detector{
 		`手续费|保证金|解冻金|解冻费|激活费|工本费|会员费|认证费|公证费|验资|刷流水|税费|个税|保险费|服务费|押金|processing fee|upfront fee|unlock fee|deposit fee|activation fee|release fee`,
 		"要求先交各种费用（手续费、保证金、解冻费等）", "asks for a fee first (handling fee, deposit, unfreezing fee)"),
 	d("frozen_funds", "", 1.5,
-		`(账户|资金|钱|提现|余额|额度)(被)?(冻结|锁定)|(解冻|解除冻结)|提现(失败|不了|审核)|无法提现|提不出来|(account|funds?|withdrawal) (is |was |has been )?(frozen|locked|blocked)|can'?t withdraw|unable to withdraw`,
+		`(账户|资金|钱|提现|余额|额度)(已|已经)?(被)?(冻结|锁定)|(解冻|解除冻结)|提现(失败|不了|审核)|无法提现|提不出来|(account|funds?|withdrawal) (is |was |has been )?(frozen|locked|blocked)|can'?t withdraw|unable to withdraw`,
 		"声称账户或资金被冻结、提现不了，要你交钱解冻", "claims your account or funds are frozen and asks you to pay to release them"),
 	d("borrow_transfer", "", 3.0,
 		`(在|从|去)(各个|多个|几个|其他|网贷|借贷)?(平台|app|网贷).{0,8}(借|贷)(款|钱|出)?.{0,12}(转|打)|把.{0,6}(额度|借款|贷款|借的钱|钱借出来).{0,6}(转|打|清空)|清空(额度|借贷额度)|(借|贷)出来.{0,8}(转到|打到|转给|转入)|(借呗|微粒贷|花呗|京东金条|美团借钱|360借条|备用金).{0,10}(借出|贷出|提现|借款).{0,10}(转|打)|take out (a )?loans?.{0,30}(transfer|send)`,
 		"让你从贷款平台借钱再转给对方：这是诈骗要掏空你的信用额度", "asks you to borrow from loan apps and transfer it: the scam is draining your credit").hardAlone(),
 	d(flagOfficial, "", -1.5,
-		`通过官方(app|客服|渠道|网站).{0,8}(查询|核实|办理)|以官方.{0,6}为准|请勿(向|将).{0,10}(告知|透露|泄露)|切勿(告知|泄露|转账)|不会(以任何理由)?(要求|索要)你?.{0,6}(转账|验证码|密码)|谨防(诈骗|上当)|never ask (you )?for your (code|password|pin)`,
+		`通过官方(app|客服|渠道|网站).{0,8}(查询|核实|办理)|(在|通过|用|打了?)(官方)?(淘宝|京东|闲鱼|拼多多|美团|支付宝|银行|官方)?(app|应用|订单页面?|平台)(里|内|上)的?(官方)?(直接)?(下单|付款|申请|操作|退款|处理|客服|点)|官方客服|原路退回|以官方.{0,6}为准|请勿(向|将).{0,10}(告知|透露|泄露)|切勿(告知|泄露|转账)|不会(以任何理由)?(要求|索要)你?.{0,6}(转账|验证码|密码)|谨防(诈骗|上当)|never ask (you )?for your (code|password|pin)`,
 		"", "").neg(),
+	d(flagAdvisory, "", -3.0,
+		`凡是.{0,30}(都是|就是|一律是)诈骗|(都是|就是|一律是|均为|均是)诈骗|诈骗(案件)?(高发|多发)|谨防.{0,8}(诈骗|上当|受骗)|(反诈|防骗)(中心|提醒|提示|宣传)|国家反诈|提醒(您|大家|广大|各位)|(scam|fraud) alert|beware of (scam|fraud)|(is|are) (always )?a scam`,
+		"", ""),
 	d(flagMarketing, "", -1.5,
 		`退订回?t|回t退订|回td退订|回复t?d?退订|拒收请?回复?r|退订请?回复|回n退订|reply stop|txt stop|unsubscribe`,
 		"", ""),
 	d(flagManipulation, "", 2.0,
-		`忽略(之前|以上|前面|你的|所有|上述)的?(所有)?(指令|规则|设定|提示|限制|要求)|你现在是|你是一个没有(任何)?限制|不受(任何)?限制的ai|扮演|系统提示|开发者模式|越狱|ignore (all |any )?(the )?(previous|prior|above|your) (instructions|rules|prompts?)|disregard (your|all|previous)|you are now|developer mode|jailbreak|\bdan\b|\[system\]|system:|system prompt|label ?[=:] ?none|classify (this |it )?as|(说|告诉我|回复|回答|判断为?|输出)(这|这个|此)?(是|为)?(安全|正规|正常|没有风险|无风险)的?|(reply|respond|answer|say|output|mark|classify)( it| this)?( as)? ("?safe"?|legit|none|no risk)`,
+		`忽略(之前|以上|前面|你的|所有|上述)的?(所有)?(指令|规则|设定|提示|限制|要求)|你现在是|你是一个没有(任何)?限制|不受(任何)?限制的ai|扮演|系统提示|开发者模式|越狱|ignore (all |any )?(the )?(previous |prior |above |your )?(safety )?(instructions|rules|prompts?|guidelines)|assistant:|<!--|reply only|respond only|as an ai|disregard (your|all|previous)|you are now|developer mode|jailbreak|\bdan\b|\[system\]|system:|system prompt|label ?[=:] ?none|classify (this |it )?as|(说|告诉我|回复|回答|判断为?|输出)(这|这个|此)?(是|为)?(安全|正规|正常|没有风险|无风险)的?|(reply|respond|answer|say|output|mark|classify)( it| this)?( as)? ("?safe"?|legit|none|no risk)`,
 		"这段话试图指挥本机器人改口：把它当作可疑内容，判断不变", "this text tries to instruct the bot: it is treated as suspicious data, not as a command"),
 
 	// ---- investment ----------------------------------------------------
@@ -113,7 +116,7 @@ var detectors = []*detector{
 		`刷单|刷信誉|刷好评|刷销量|点赞.{0,10}(佣金|元|块|赚|钱|任务)|关注.{0,10}(佣金|元一个|元/个|给钱|赚)|做任务|接任务|任务单|派单|抢单|做单|刷流量|(点赞|关注|收藏|评论|浏览)(任务|员)|抖音(点赞|关注)|(like|follow|subscribe|rate|review).{0,30}(commission|paid|\$\d|per task|earn)|(tasks?|orders?).{0,20}(commission|rebate)|optimi[sz]e (products|orders)|boost (sales|ratings)`,
 		"点赞、关注、刷单做任务赚佣金：刷单本身违法，也是诈骗的开场", "paid likes, follows or fake orders: 'task' jobs are illegal and the opening of a scam").neg(),
 	d("advance_payment", fanzha.TaskRebate, 3.0,
-		`垫付|先垫|垫资|连单|卡单|(本金|垫付).{0,8}(返还|退还|一起返)|(充值|垫付|预付).{0,12}(返|佣金|提成)|做单.{0,6}充值|任务.{0,10}(充值|垫钱|本金)|(完成|做完).{0,8}(任务|单).{0,8}(才能|方可|才可以)(提现|返)|(combined|merged|lucky) order|prepay|advance payment|negative balance|top up.{0,20}(task|order)`,
+		`(任务|单|佣金|返利|刷|提现).{0,12}垫(付|资|钱|了)|垫(付|资).{0,12}(任务|单|佣金|返)|连单|卡单|信誉分|信用分.{0,6}(过低|不足|提升|不够)|(操作失误|任务编号|订单编号).{0,12}(冻结|提现)|(本金|垫付).{0,8}(返还|退还|一起返)|(充值|垫付|预付).{0,12}(返|佣金|提成)|做单.{0,6}充值|任务.{0,10}(充值|垫钱|本金)|(完成|做完).{0,8}(任务|单).{0,8}(才能|方可|才可以)(提现|返)|(combined|merged|lucky) order|prepay|advance payment|negative balance|top up.{0,20}(task|order)`,
 		"让你先垫付、充值做“连单”再返佣金：钱会越垫越多，最后提不出来", "asks you to pay in advance for 'orders' before the commission: the sums grow and never come back").hardAlone(),
 	d("easy_money_job", fanzha.TaskRebate, 1.2,
 		`兼职|日结|日赚|日入|轻松赚|动动手指|足不出户|在家(赚钱|兼职|就能赚)|手机(兼职|赚钱)|宝妈|学生党|零门槛|时间自由|一单一结|躺着(赚|挣)|副业|part[- ]time|work from home|earn \$?\d+.{0,10}(a|per) day|daily pay`,
@@ -121,11 +124,11 @@ var detectors = []*detector{
 
 	// ---- fake_loan -----------------------------------------------------
 	d("loan_fee", fanzha.FakeLoan, 3.5,
-		`(贷款|借款|放款|下款|额度|放贷|到账|审批|提现).{0,16}(手续费|保证金|解冻金|解冻费|激活费|工本费|会员费|认证费|公证费|验资|刷流水|保险费|服务费|押金|转一笔|交一笔)|(保证金|解冻金|解冻费|工本费|验资|激活费).{0,16}(贷款|放款|下款|借款|到账)|(先交|先付|先转|先充).{0,10}(费|金|钱).{0,12}(放款|下款|到账|贷款)|loan.{0,40}(fee|deposit|insurance|pay first)|(fee|deposit).{0,30}(release|disburse).{0,10}loan`,
+		`(贷款|借款|放款|下款|放贷|借到|贷到|网贷).{0,16}(手续费|保证金|解冻金|解冻费|激活费|工本费|会员费|认证费|公证费|验资|刷流水|保险费|服务费|押金|转一笔|交一笔)|(保证金|解冻金|解冻费|工本费|验资|激活费).{0,16}(贷款|放款|下款|借款)|(先交|先付|先转|先充).{0,10}(费|金|钱).{0,12}(放款|下款|到账|贷款)|loan.{0,40}(fee|deposit|insurance|pay first)|(fee|deposit).{0,30}(release|disburse).{0,10}loan`,
 		"放贷前先收费（保证金、解冻金、验资、刷流水）：正规贷款放款前不收任何费用", "a fee before the loan is paid out (deposit, unfreezing fee, 'proof of funds'): genuine lenders never charge first").hardAlone(),
-	d("card_error_frozen", fanzha.FakeLoan, 3.0,
+	d("card_error_frozen", "", 2.5,
 		`(卡号|银行卡|账号|信息).{0,6}(填错|错误|有误|不一致)|流水不足|刷流水|(验证|证明).{0,4}还款能力|(贷款|借款|放款|资金).{0,8}(被)?冻结|wrong (card|account) number|prove (your )?(repayment|ability)`,
-		"说你银行卡号填错、流水不足、资金被冻结，要交钱解冻：虚假贷款的固定套路", "says your card number was wrong or funds are frozen and you must pay: the fake-loan script").hardWith("loan_context", "type"),
+		"说你银行卡号填错、流水不足、资金被冻结，要交钱解冻：骗子的固定套路", "says your card number was wrong or funds are frozen and you must pay: a fixed scam script").hardWith(flagTransfer, "upfront_fee", "frozen_funds"),
 	d("no_credit_loan", fanzha.FakeLoan, 2.0,
 		`无抵押|无需征信|不看征信|不查征信|黑户(可|也能)?(贷|借|下款)|秒批|秒到账|秒下款|包下款|低息|免息|零利息|(征信|网黑).{0,4}(花了|不好|差).{0,8}(也能|照样|可以)(贷|借|下)|大额(贷款|借款)|no credit check|instant (approval|loan)|guaranteed (approval|loan)|bad credit (ok|okay|welcome)`,
 		"不看征信、秒批、低息的贷款广告", "a loan ad with no credit check, instant approval or very low interest"),
@@ -143,20 +146,20 @@ var detectors = []*detector{
 	d("reserve_fund", fanzha.CustomerService, 3.0,
 		`备用金|微粒贷.{0,8}(借|贷出|额度|开通)|(借呗|花呗|京东白条|金条).{0,10}(借出|套出|提现).{0,8}(转|打)|(把|将).{0,4}额度.{0,6}(转|提|套)出`,
 		"让你开通“备用金”或借出额度再转走", "asks you to draw a 'reserve fund' or credit line and transfer it").hardAlone(),
-	d("impersonate_cs", fanzha.CustomerService, 1.2,
+	d("impersonate_cs", fanzha.CustomerService, 0.8,
 		`我是.{0,10}(客服|快递员|工作人员|售后)|(淘宝|京东|拼多多|抖音|快手|支付宝|微信支付|美团|顺丰|中通|圆通|韵达|申通|邮政|ems|闲鱼|携程|唯品会|天猫|苏宁|小红书|得物).{0,6}(客服|官方|售后|工作人员)|(customer|technical) (service|support)|(amazon|ebay|fedex|dhl|ups|usps|paypal|apple|microsoft).{0,10}(support|service|agent|team)`,
 		"自称电商、物流平台客服", "claims to be platform or courier customer service"),
 
 	// ---- police --------------------------------------------------------
 	d("police_claim", fanzha.Police, 1.0,
-		`公安局|公安|派出所|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|officer|detective|interpol|prosecutor|federal agent|\bfbi\b`,
+		`公安局|公安|派出所|税务(局|稽查|部门)|海关|人社局|医保局|社保局|社保中心|通信管理局|工信部|市场监管局|车管所|交警|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|officer|detective|interpol|prosecutor|federal agent|\bfbi\b`,
 		"自称公安、检察院、法院等机关人员", "claims to be police, a prosecutor or a court"),
 	d("accusation", fanzha.Police, 3.0,
-		`涉嫌|洗钱|通缉|逮捕|拘留|传唤|非法集资|涉案|案件|(身份证|银行卡|信息|名下).{0,8}(被|冒用|盗用|泄露|涉)|冒用你的|(名下|你的).{0,8}(银行卡|账户|手机卡).{0,8}(涉|用于|参与)|money laundering|arrest warrant|\bwarrant\b|suspect(ed)? (in|of)|involved in (a |an )?(case|crime|investigation)|your (id|identity|name) (was|has been) used`,
+		`涉嫌|洗钱|通缉|逮捕|拘留|传唤|非法集资|涉案|(身份证|银行卡|信息|名下).{0,8}(被|冒用|盗用|泄露|涉)|冒用你的|(名下|你的).{0,8}(银行卡|账户|手机卡).{0,8}(涉|用于|参与)|money laundering|arrest warrant|\bwarrant\b|suspect(ed)? (in|of)|involved in (a |an )?(case|crime|investigation)|your (id|identity|name) (was|has been) used`,
 		"说你涉嫌洗钱、犯罪或被通缉", "says you are suspected of money laundering or a crime").neg().hardWith("police_claim"),
 	d("safe_account", fanzha.Police, 5.0,
 		`安全账户|安全帐户|国家账户|监管账户|清查账户|核查账户|专用账户|资金监管|safe account|secure account|safety account|government account|protected account`,
-		"要你把钱转到“安全账户”：公检法机关从来没有安全账户，这一句就能确定是诈骗", "asks you to move money to a 'safe account': no authority has one, this alone proves a scam").hardAlone(),
+		"要你把钱转到“安全账户”：公检法机关从来没有安全账户，这一句就能确定是诈骗", "asks you to move money to a 'safe account': no authority has one, this alone proves a scam").neg().hardAlone(),
 	d("fund_check", fanzha.Police, 3.0,
 		`资金(清查|核查|审查|比对|检查|核验|清白|证明)|(清查|核查|核实|验证)(你的)?资金|配合(我们)?(的)?(调查|工作|侦查|核查)|(verify|check|clear) your (funds|money|assets)`,
 		"要你配合“资金清查”", "asks you to cooperate with a 'fund check'").hardWith("police_claim", "accusation"),
@@ -181,6 +184,10 @@ var detectors = []*detector{
 		`校园贷|学生贷|(注销|关闭|清除).{0,8}(校园贷|学生(账户|账号|身份|贷款?)|学生时期|在校期间)|(大学|上学|在校)(时|期间).{0,12}(注册|开通|开过).{0,10}(账户|账号|贷|借)|利率(过高|超标|不合规)|student loan account|campus loan`,
 		"要你注销“校园贷/学生账户”：这是虚假征信诈骗的开场", "asks you to close a 'student loan account': the opening of the fake-credit scam").hardWith(flagTransfer, "borrow_transfer", "credit_threat", "screen_share", "meeting_app"),
 
+	d("credit_cancel", fanzha.CreditRepair, 2.5,
+		`(注销|关闭|清零|回收)(掉)?.{0,8}(额度|借贷账户|贷款账户).{0,16}征信|(额度|借款额度|贷款额度).{0,6}(清零|回收)|占用.{0,4}征信|征信.{0,8}(异常|有问题|受影响).{0,12}(处理|核实|配合)|(人民银行|央行|银保监|金融监管).{0,10}(征信|注销)`,
+		"以“注销账户、额度清零、征信异常”为名要你操作贷款额度", "asks you to 'close' credit lines or 'clear' your credit: the fake-credit scam"),
+
 	// ---- acquaintance --------------------------------------------------
 	d("new_account", fanzha.Acquaintance, 2.5,
 		`换(了)?(个)?(新)?(号|微信|手机号|号码|qq)|这是我的?新(号|微信|qq|手机|号码)|新(号|微信)加(一下|下)?我|加(一下|下)?我(的)?新|我是你(的)?(领导|老板|.总|校长|老师|班主任|表哥|表弟|表姐|舅舅|叔叔|侄子|外甥|同学|老同学|朋友|儿子|女儿|孙子|孙女)|猜猜我是谁|你猜我是谁|(领导|老板|校长|书记|局长|处长|主任|董事长|总经理|经理)(让我)?.{0,6}(加你|加一下你|找你有事)|(new|different) (number|phone|account|whatsapp|wechat)|this is my new|it'?s me,? your|guess who`,
@@ -203,15 +210,19 @@ var detectors = []*detector{
 		`杀猪盘|带我(一起)?(投资|赚钱|玩|买)|(叔叔|舅舅|姐姐|哥哥|朋友|表哥|家人)(在|是).{0,8}(内部|漏洞|平台|数据分析|操盘)|博彩|菠菜|下注|押注|(彩票|平台|网站|后台)(有)?漏洞|赌博|赌场|百家乐|(show|teach)(ed)? me (how to )?(invest|trade)|(uncle|aunt|cousin).{0,20}(insider|platform|trading)`,
 		"网恋对象带你投资、博彩：杀猪盘", "an online partner leads you into investing or betting: a 'pig-butchering' scam"),
 	d("romance_money", fanzha.Romance, 2.0,
-		`(机票|签证|关税|清关|礼物|包裹|路费|见面|回国|解冻|医药费).{0,10}(钱|费|转|凑)|(想见你|见面).{0,10}(钱|费|转|凑)|gift card|customs (fee|duty)|plane ticket|visa fee|(pay|money) for (the |my )?(ticket|visa|customs|flight)`,
+		`(机票|签证|关税|清关|礼物|包裹|路费|见面|回国|解冻|医药费).{0,10}(钱|费|转|凑|交|付)|(想见你|见面).{0,10}(钱|费|转|凑)|gift card|customs (fee|duty)|plane ticket|visa fee|(pay|money) for (the |my )?(ticket|visa|customs|flight)`,
 		"以见面路费、包裹关税、礼物等名义要钱", "asks for money for travel, customs on a 'gift', or a visa"),
 	d("overseas_persona", fanzha.Romance, 2.0,
 		`军医|维和|海外(工作|军官|医生)|石油平台|联合国|(单身|离异).{0,6}(多金|富豪|成功人士)|外籍|soldier|peacekeeper|oil rig|surgeon (overseas|abroad)|deployed|widower`,
 		"自称海外军官、医生等高大上身份", "claims a glamorous overseas identity (soldier, doctor, engineer)"),
 
+	d("romantic_talk", fanzha.Romance, 1.5,
+		`^(亲爱的|宝贝|老公|老婆|宝宝|亲爱哒)|爱你|想你了|嫁给你|娶你|我们的(未来|婚礼|婚房|家|以后)|(结婚|见面|相亲)|(honey|babe|darling|sweetheart|my love)\b|our (future|wedding)|marry`,
+		"对方用恋人口吻拉近关系再谈钱", "romantic talk used to lower your guard before money comes up"),
+
 	// ---- game_trade ----------------------------------------------------
 	d("game_item_trade", fanzha.GameTrade, 2.5,
-		`(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏).{0,15}(账号|帐号|装备|皮肤|金币|点券|钻石|道具|代练|充值|买卖|交易|出售|收购|卖号|买号)|(买|卖|出|收)(个)?(游戏)?(账号|号|装备|皮肤|点券|金币)|卖号|买号|收号|账号交易|game account|(skins?|in-game items|gold|gear).{0,20}(sell|buy|trade)|(sell|buy|trade).{0,20}(skins?|game account|in-game)`,
+		`(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,15}(账号|帐号|号|装备|皮肤|金币|点券|钻石|道具|金|币|票).{0,10}(买卖|交易|出售|收购|卖|买|出|收|转让|估价|代练)|(买卖|交易|出售|收购|卖|买|出|收|转让)(了)?.{0,6}(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,8}(账号|帐号|号|装备|皮肤|金币|点券|票)|卖号|买号|收号|账号交易|game account|(sell|sold|buy|bought|trade|trading|selling|buying).{0,25}(account|skins?|items|gold|v-?bucks|robux|gear)|(skins?|in-game items|gold|gear|account).{0,20}(sell|buy|trade)`,
 		"游戏账号、装备、皮肤的买卖", "buying or selling a game account, gear or skins"),
 	d("game_platform_trap", fanzha.GameTrade, 2.5,
 		`(交易猫|盼之|螃蟹|dd373|5173|游戏交易)(平台)?.{0,12}(客服|链接|网址|保证金|冻结|认证)|(交易|游戏)?平台.{0,10}(冻结|解冻|保证金|激活|认证|押金)|(私下|私聊|线下|加微信|加qq).{0,8}(交易|出号|买号)|(未成年|实名).{0,8}(冻结|退款|解冻)|(trading|trade) (site|platform).{0,30}(frozen|deposit|verify)`,
@@ -228,7 +239,7 @@ var detectors = []*detector{
 		`(低价|特价|折扣|半价|内部价|员工价|清仓|甩卖|一折|两折|白菜价|出厂价).{0,10}(名牌|奢侈品|手机|iphone|苹果|茅台|演唱会|门票|车票|机票|宠物|猫|狗|包包|手表)|(演唱会|门票|球票|车票|火车票).{0,8}(代抢|内部票|低价|黄牛|加速包|抢票)|(宠物|猫|狗|柯基|布偶|英短|金毛|泰迪).{0,12}(包邮|运费|检疫|疫苗费|航空箱|托运)|too good to be true|half price|90% off`,
 		"价格低得离谱的商品、票务或宠物", "goods, tickets or pets at an unbelievably low price"),
 	d("extra_fee", fanzha.Shopping, 2.0,
-		`(运费|检疫费|保险费|航空箱|押金|清关费|关税|托运费|疫苗费).{0,10}(再|另外|还需|还要|需要|要)(付|交|转|补)|(再|还要|需要)(补|交|付).{0,6}(运费|差价|保险|押金|关税)|(shipping|insurance|customs) fee.{0,20}(again|extra|more)`,
+		`(运费|检疫费|保险费|航空箱|押金|清关费|关税|托运费|疫苗费).{0,10}(再|另外|还需|还要|需要|要)(付|交|转|补)|(再|还要|需要)(补|交|付).{0,6}(运费|差价|保险|押金|关税)|(shipping|insurance|customs) fee.{0,20}(again|extra|more)|(deposit|shipping|crate|vaccine|insurance).{0,30}(puppy|kitten|pet)|(puppy|kitten|pet).{0,30}(deposit|shipping|crate|vaccine|insurance)|(now|then) (they|he|she) (want|wants|asks?|asked) (for )?more`,
 		"付款后又以运费、检疫费、押金等名义要钱", "after payment, asks for more: shipping, quarantine, insurance or a deposit"),
 
 	// ---- other_fraud ---------------------------------------------------
@@ -236,8 +247,11 @@ var detectors = []*detector{
 		`裸聊|视频.{0,6}(脱|裸)|不雅(视频|照片)|艳照|(通讯录|视频|照片).{0,10}(发给|群发|曝光|发到)|曝光你|身败名裂|sextortion|intimate (video|photos?)|nude|explicit (video|photos?)`,
 		"裸聊、以不雅视频威胁敲诈", "sexual video chat or blackmail with an intimate video").hardAlone(),
 	d("fake_benefit", fanzha.OtherFraud, 2.5,
-		`(领取|申领|发放|申请).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,12}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,12}(点击|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
+		`(领取|申领|发放|申请|获得|可领).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金|助学金|奖学金|救助金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,12}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,12}(点击|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
 		"领补贴、退税、中奖、积分兑换、ETC失效等通知要你点链接或交费", "a 'subsidy', tax refund, prize, points or toll notice asking you to click a link or pay"),
+	d("fake_certificate", fanzha.OtherFraud, 2.5,
+		`(免考|包过|保过).{0,10}(证|考试|拿证)|办(理)?(假证|证件|学历)|调档|内部关系.{0,12}(录取|入学|编制|工作|调档)|疏通费|(代办|办理).{0,6}(入户|落户|编制)`,
+		"花钱“包过、拿证、内部调档”：没有这样的捷径", "paying for guaranteed certificates or 'inside' admissions: no such shortcut exists"),
 	d("phishing_link", "", 1.5,
 		`(http|www|\.cc|\.top|\.xyz|\.vip|\.icu|\.shop|\.club|\.site|\.online|\.live|\.tk).{0,40}(登录|填写|输入|认证|领取|激活)|(登录|填写|输入|认证|领取|激活).{0,20}(http|www\.)|(填写|输入).{0,10}(银行卡号|卡号|密码|身份证)|enter your (card|bank|password|pin)`,
 		"让你点链接填写银行卡、密码等信息", "asks you to follow a link and enter card details or passwords"),
@@ -260,6 +274,10 @@ type hit struct {
 // negations that cancel a negatable flag when they come just before it.
 var negations = []string{"不要", "不会", "请勿", "切勿", "勿", "别", "不", "没有", "没", "未", "无需", "不用", "禁止", "严禁", "never ", "don't ", "do not ", "not ", "won't ", "no "}
 
+// strongNegations cancel a negatable flag anywhere earlier in its clause:
+// "我行绝不会以任何理由要求您向安全账户转账".
+var strongNegations = []string{"绝不", "决不", "从不", "从来不", "不会", "切勿", "请勿", "严禁", "never", "will not", "won't", "都是诈骗", "就是诈骗"}
+
 func negated(s string, start int) bool {
 	lo := start
 	for n := 0; n < 4 && lo > 0; n++ {
@@ -272,13 +290,24 @@ func negated(s string, start int) bool {
 	if lo < 0 {
 		lo = 0
 	}
-	before := s[lo:start]
-	for _, n := range negations {
-		if strings.Contains(before, n) {
-			return true
-		}
+	if containsAny(s[lo:start], negations) {
+		return true
 	}
-	return false
+	clause := s[clauseStart(s, start):start]
+	return containsAny(clause, strongNegations)
+}
+
+// clauseStart finds where the clause holding byte i begins.
+func clauseStart(s string, i int) int {
+	for j := i; j > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		switch r {
+		case '。', '！', '？', '；', '，', ',', '.', '!', '?', ';', '\n':
+			return j
+		}
+		j -= size
+	}
+	return 0
 }
 
 // detect runs every detector over the folded text and returns the first

@@ -32,7 +32,7 @@ var (
 		`(万元|万|千元|千|w|k|元|块钱|块)?[^\d]{0,14}?(每个?月|一个月|月|每天|每日|一天|日|每周|一周|周|每年|一年|年)[^\d]{0,5}?` +
 		`(?:返|收益|赚|分红|利息|回报|拿|到手|给|有|返还|返利|盈利|利润|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
 	// "月收益10%", "日化1.5个点", "年化36%", "每天收益率2%"
-	rePercentAfter = regexp.MustCompile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在)?(\d+(?:\.\d+)?)(%|个点|点)`)
+	rePercentAfter = regexp.MustCompile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在|至少|最少|最低|保底|超过|不低于|就有|能有|能到|可以到)?(\d+(?:\.\d+)?)(%|个点|点)`)
 	// "10%的月收益", "2个点每天"
 	rePercentBefore = regexp.MustCompile(`(\d+(?:\.\d+)?)(%|个点)(?:的)?(?:每)?(日|天|周|月|年)(?:化|收益|回报|利息|利润)?`)
 	// English: "10% a month", "10 points a month", "1.5% daily", "monthly return of 8%"
@@ -62,6 +62,14 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 		}
 	}
 	for _, m := range rePrincipal.FindAllStringSubmatchIndex(s, -1) {
+		// "买了一款…年化2.3%": a bare numeral without a unit is not a
+		// principal, and a return written as a percentage is read below.
+		if sub(s, m, 4) == "" && parseAmount(s[m[2]:m[3]], "") < 100 {
+			continue
+		}
+		if rest := s[m[1]:]; strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, "个点") || strings.HasPrefix(rest, "点") {
+			continue
+		}
 		p := parseAmount(s[m[2]:m[3]], sub(s, m, 4))
 		r := parseAmount(s[m[8]:m[9]], sub(s, m, 10))
 		// "投3万每月返3000": an unmarked return beside a marked principal is in yuan.

@@ -41,6 +41,7 @@ type Index struct {
 	corpus *Corpus
 	idx    bleve.Index
 	feats  [][]uint32 // per script, sorted feature hashes
+	model  *centroids
 }
 
 var _ fanzha.Searcher = (*Index)(nil)
@@ -83,6 +84,7 @@ func NewIndex(c *Corpus) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
+	x.model = buildCentroids(c, x.feats)
 	return x, nil
 }
 
@@ -236,4 +238,89 @@ func snippet(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// centroids is a Rocchio model: per type, the normalised sum of its
+// scripts' TF-IDF vectors over the same features the re-ranker uses. It
+// answers "which type's vocabulary is this text closest to" even when no
+// single script is close.
+type centroids struct {
+	idf   map[uint32]float64
+	types []fanzha.ScamType
+	vecs  []map[uint32]float64
+}
+
+func buildCentroids(c *Corpus, feats [][]uint32) *centroids {
+	df := map[uint32]int{}
+	for _, f := range feats {
+		for _, h := range f {
+			df[h]++
+		}
+	}
+	n := float64(len(feats))
+	m := &centroids{idf: make(map[uint32]float64, len(df))}
+	for h, k := range df {
+		m.idf[h] = math.Log(1 + n/float64(k))
+	}
+	byType := map[fanzha.ScamType]int{}
+	for i, s := range c.scripts {
+		k, ok := byType[s.Type]
+		if !ok {
+			k = len(m.types)
+			byType[s.Type] = k
+			m.types = append(m.types, s.Type)
+			m.vecs = append(m.vecs, map[uint32]float64{})
+		}
+		v := m.vector(feats[i])
+		for h, w := range v {
+			m.vecs[k][h] += w
+		}
+	}
+	for _, v := range m.vecs {
+		normalise(v)
+	}
+	return m
+}
+
+// vector is the unit TF-IDF vector of a feature set (features outside the
+// corpus vocabulary carry no information and are dropped).
+func (m *centroids) vector(f []uint32) map[uint32]float64 {
+	v := make(map[uint32]float64, len(f))
+	for _, h := range f {
+		if w, ok := m.idf[h]; ok {
+			v[h] = w
+		}
+	}
+	normalise(v)
+	return v
+}
+
+func normalise(v map[uint32]float64) {
+	var ss float64
+	for _, w := range v {
+		ss += w * w
+	}
+	if ss == 0 {
+		return
+	}
+	inv := 1 / math.Sqrt(ss)
+	for h := range v {
+		v[h] *= inv
+	}
+}
+
+// TypeSimilarity returns, for every type in the corpus, the cosine between
+// text and the type's centroid.
+func (x *Index) TypeSimilarity(text string) map[fanzha.ScamType]float64 {
+	norm := textnorm.String(text)
+	v := x.model.vector(features(norm))
+	out := make(map[fanzha.ScamType]float64, len(x.model.types))
+	for k, t := range x.model.types {
+		var dot float64
+		for h, w := range v {
+			dot += w * x.model.vecs[k][h]
+		}
+		out[t] = dot
+	}
+	return out
 }
