@@ -2,7 +2,9 @@ package classifier_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -308,4 +310,59 @@ func TestAccumulateNeverLowersRisk(t *testing.T) {
 	if !hasFlag(conv, "accusation") {
 		t.Errorf("evidence from earlier messages lost: %v", conv.FlagIDs())
 	}
+}
+
+func BenchmarkClassifyShort(b *testing.B) {
+	c := newClassifier(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Classify(ctx, "群里老师带单，投3万每月返3000")
+	}
+}
+
+func BenchmarkClassifyLong(b *testing.B) {
+	c := newClassifier(b)
+	ctx := context.Background()
+	text := strings.Repeat("客服：您好，我是京东客服，您的百万保障即将扣费，需要您下载腾讯会议共享屏幕，把借呗额度借出来转到我们的监管账户。", 30)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Classify(ctx, text)
+	}
+}
+
+func BenchmarkClassifyParallel(b *testing.B) {
+	c := newClassifier(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c.Classify(ctx, "【中国移动】您本月话费账单已出，消费68.00元，余额12.50元")
+		}
+	})
+}
+
+// BenchmarkClassifyDevSet runs over the dev set's real mix of lengths; its
+// inverse is the single-core throughput of `fanzha classify`.
+func BenchmarkClassifyDevSet(b *testing.B) {
+	c := newClassifier(b)
+	ctx := context.Background()
+	data, err := os.ReadFile("../testdata/dev_messages.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		var r struct{ Text string }
+		if json.Unmarshal([]byte(line), &r) == nil && r.Text != "" {
+			texts = append(texts, r.Text)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c.Classify(ctx, texts[i%len(texts)])
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -1,7 +1,6 @@
 package classifier
 
 import (
-	"regexp"
 	"unicode/utf8"
 
 	"github.com/fanzha/fanzha"
@@ -23,12 +22,12 @@ type detector struct {
 	needs []string
 	// negatable: skip a match preceded by a negation ("请勿将验证码告诉他人").
 	negatable bool
-	re        *regexp.Regexp
+	re        *pattern
 	text      fanzha.Text
 }
 
 func d(id string, typ fanzha.ScamType, weight float64, pattern, zh, en string) *detector {
-	return &detector{id: id, typ: typ, weight: weight, re: regexp.MustCompile(pattern), text: fanzha.Text{ZH: zh, EN: en}}
+	return &detector{id: id, typ: typ, weight: weight, re: compile(pattern), text: fanzha.Text{ZH: zh, EN: en}}
 }
 
 func (x *detector) hardAlone() *detector             { x.hard = true; return x }
@@ -315,7 +314,7 @@ func clauseStart(s string, i int) int {
 func detect(f textnorm.Folded) []hit {
 	var hits []hit
 	for _, x := range detectors {
-		for _, m := range x.re.FindAllStringIndex(f.Text, 4) {
+		for _, m := range x.re.findAllIndex(f.Text, 4) {
 			if x.negatable && negated(f.Text, m[0]) {
 				continue
 			}

@@ -1,15 +1,12 @@
 package classifier
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // Already-paid detection: when money has left, the reply leads with
 // stop-payment steps, because 紧急止付 only works within minutes.
 
 var (
-	rePaidZH = regexp.MustCompile(
+	rePaidZH = compile(
 		`(已经|已|刚刚|刚才|刚|昨天|前天|上午|下午|晚上|今天|早上|之前|先后|一共|总共|陆续|分\d+次|分几次|都)[^，。！？,.!?]{0,8}?(转账|转帐|转了|汇了|汇款|打了|付了|交了|充了|充值了|缴了|给了|转过去|打过去|汇过去|支付了|付款了|投了|投进去|转出去|存进去)` +
 			`|(转|汇|打|付|交|充|投)(了|过去了|过去|出去了|进去了)\d+(\.\d+)?(万|千|元|块|w)?` +
 			`|(转|汇|打|付|交|充|投)了(一|二|两|三|四|五|六|七|八|九|十|几|好几)(万|千|百)` +
@@ -17,7 +14,7 @@ var (
 			`|(转账|转帐|汇款|付款)(记录|截图|凭证)在|已(转账|汇款|付款|支付|缴纳)` +
 			`|(你|您)(转|充值|充|付|交|缴纳|打|汇)(过来|进去|进来|给我)?的(那|这)?(笔|些)?.{0,12}(已经?|都)?(到账|收到|到了)|(收到|已收到)(了)?(你|您)的?.{0,8}(转账|款|钱|定金|保证金)|(你|您)已(经)?(缴纳|支付|转入|充值|付款)的` +
 			`|(你|您)(转|充值|充|付|交|缴纳|打|汇)(过来|进去|进来|给我)?的(那|这)?(笔|些)?[\d一二两三四五六七八九十几]|我(已经)?(交|付|转|汇|充|打|垫)了(钱|款)?([，。,.! ]|$)|(付|交|转|垫)了钱|垫了[\d一二两三四五六七八九十几]|(转账|转帐|付款)记录(里)?(已经)?有|(借|贷)了.{0,10}(转给|打给)(人家|他们|他|她|对方)|(钱)?(全|都)没了|(卡里|账户里|余额|银行卡)(就|被|一下)?(少了|扣了|没了|被扣|被转走)|(显示|提示)(付款|支付|转账)成功|被(扣|划)走了?`)
-	rePaidEN = regexp.MustCompile(
+	rePaidEN = compile(
 		`\b(i|we|my (?:mom|mother|dad|father|wife|husband|son|daughter|grandma|grandpa|parents))\b[^.!?]{0,20}?\b(already |just )?(sent|transferred|paid|wired|deposited|gave|bought|invested|put in|topped up)\b` +
 			`|\b(i'?ve|we'?ve|i have|we have|has|have) (already |just )?(sent|transferred|paid|wired|deposited|given|invested|lost)\b` +
 			`|\balready (sent|transferred|paid|wired|gave|deposited)\b|\b(got|been|was|were) (scammed|conned|defrauded)\b|\blost (\$|¥|rmb|usd)?\d|\bcan'?t (withdraw|get (my|the) money back)\b|money is gone|\b(they|he|she|it) (took|charged|drained|emptied)\b|\bpaid (him|her|them|it|with|by|via|through)\b|\bpaid \$?\d|\bentered my (card|bank|credit)`)
@@ -29,12 +26,12 @@ var (
 // detectPaid reports whether the folded text says money already went out,
 // and the words that say so.
 func detectPaid(s string) (bool, int, int) {
-	for _, m := range rePaidZH.FindAllStringIndex(s, -1) {
+	for _, m := range rePaidZH.findAllIndex(s, -1) {
 		if !precededBy(s, m[0], 12, notPaidZH) && !containsAny(s[m[0]:m[1]], notPaidZH[:6]) {
 			return true, m[0], m[1]
 		}
 	}
-	for _, m := range rePaidEN.FindAllStringIndex(s, -1) {
+	for _, m := range rePaidEN.findAllIndex(s, -1) {
 		if !precededBy(s, m[0], 24, notPaidEN) && !containsAny(s[m[0]:m[1]], notPaidEN) {
 			return true, m[0], m[1]
 		}

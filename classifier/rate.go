@@ -3,7 +3,6 @@ package classifier
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,18 +27,18 @@ const (
 var (
 	numPat = `(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)`
 	// "投3万每月返3000", "本金一万，一个月收益1200", "存5000每天能赚75"
-	rePrincipal = regexp.MustCompile(`(?:投|投资|投入|本金|充值|充|入金|存入|存|放进去|买入|买了?)了?` + numPat +
+	rePrincipal = compile(`(?:投|投资|投入|本金|充值|充|入金|存入|存|放进去|买入|买了?)了?` + numPat +
 		`(万元|万|千元|千|w|k|元|块钱|块)?[^\d]{0,14}?(每个?月|一个月|月|每天|每日|一天|日|每周|一周|周|每年|一年|年)[^\d]{0,5}?` +
 		`(?:返|收益|赚|分红|利息|回报|拿|到手|给|有|返还|返利|盈利|利润|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
 	// "月收益10%", "日化1.5个点", "年化36%", "每天收益率2%"
-	rePercentAfter = regexp.MustCompile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在|至少|最少|最低|保底|超过|不低于|就有|能有|能到|可以到)?(\d+(?:\.\d+)?)(%|个点|点)`)
+	rePercentAfter = compile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在|至少|最少|最低|保底|超过|不低于|就有|能有|能到|可以到)?(\d+(?:\.\d+)?)(%|个点|点)`)
 	// "10%的月收益", "2个点每天"
-	rePercentBefore = regexp.MustCompile(`(\d+(?:\.\d+)?)(%|个点)(?:的)?(?:每)?(日|天|周|月|年)(?:化|收益|回报|利息|利润)?`)
+	rePercentBefore = compile(`(\d+(?:\.\d+)?)(%|个点)(?:的)?(?:每)?(日|天|周|月|年)(?:化|收益|回报|利息|利润)?`)
 	// English: "10% a month", "10 points a month", "1.5% daily", "monthly return of 8%"
-	reEnAfter  = regexp.MustCompile(`(\d+(?:\.\d+)?) ?(?:%|percent|points?|pct)(?: return| profit| interest)? ?(?:a|per|each|every|/)? ?(day|week|month|year|daily|weekly|monthly|annually|yearly|annual)`)
-	reEnBefore = regexp.MustCompile(`(daily|weekly|monthly|annual|annualized|yearly) (?:return|interest|profit|yield|payout|gain)s?(?: rate)?(?: of| is| at|:)? ?(?:up to |about |around )?(\d+(?:\.\d+)?) ?(?:%|percent)`)
+	reEnAfter  = compile(`(\d+(?:\.\d+)?) ?(?:%|percent|points?|pct)(?: return| profit| interest)? ?(?:a|per|each|every|/)? ?(day|week|month|year|daily|weekly|monthly|annually|yearly|annual)`)
+	reEnBefore = compile(`(daily|weekly|monthly|annual|annualized|yearly) (?:return|interest|profit|yield|payout|gain)s?(?: rate)?(?: of| is| at|:)? ?(?:up to |about |around )?(\d+(?:\.\d+)?) ?(?:%|percent)`)
 	// Words that make a rate the price of a loan, not a promised return.
-	reLoanContext = regexp.MustCompile(`贷|借款|借钱|还款|分期|利率.{0,3}起|loan|borrow|mortgage|apr`)
+	reLoanContext = compile(`贷|借款|借钱|还款|分期|利率.{0,3}起|loan|borrow|mortgage|apr`)
 )
 
 // findRate returns the most abnormal promised return in the folded text.
@@ -54,14 +53,14 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 		if lo < 0 {
 			lo = 0
 		}
-		if reLoanContext.MatchString(s[lo:start]) {
+		if reLoanContext.matchString(s[lo:start]) {
 			return
 		}
 		if best == nil || monthly > best.Monthly {
 			best = &fanzha.Rate{Span: f.Span(start, end), Monthly: monthly, Annual: math.Pow(1+monthly, 12) - 1}
 		}
 	}
-	for _, m := range rePrincipal.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range rePrincipal.findAllSubmatchIndex(s, -1) {
 		// "买了一款…年化2.3%": a bare numeral without a unit is not a
 		// principal, and a return written as a percentage is read below.
 		if sub(s, m, 4) == "" && parseAmount(s[m[2]:m[3]], "") < 100 {
@@ -77,19 +76,19 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 			consider(m[0], m[1], perMonth(r/p, periodOf(s[m[6]:m[7]])))
 		}
 	}
-	for _, m := range rePercentAfter.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range rePercentAfter.findAllSubmatchIndex(s, -1) {
 		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
 		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
 	}
-	for _, m := range rePercentBefore.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range rePercentBefore.findAllSubmatchIndex(s, -1) {
 		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
 		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[6]:m[7]])))
 	}
-	for _, m := range reEnAfter.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reEnAfter.findAllSubmatchIndex(s, -1) {
 		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
 		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[4]:m[5]])))
 	}
-	for _, m := range reEnBefore.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reEnBefore.findAllSubmatchIndex(s, -1) {
 		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
 		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
 	}

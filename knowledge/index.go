@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -41,7 +42,13 @@ type Index struct {
 	corpus *Corpus
 	idx    bleve.Index
 	feats  [][]uint32 // per script, sorted feature hashes
+	snips  []string   // per script, the opening words shown with a match
 	model  *centroids
+	// Query terms are chosen here rather than by bleve's MatchQuery: terms
+	// absent from the corpus are dropped (they cannot match, but each would
+	// cost a term searcher) and the rarest maxTerms are kept.
+	analyzers map[string]analysis.Analyzer // field → analyzer used at index time
+	df        map[string]int               // field+"\x00"+term → documents holding it
 }
 
 var _ fanzha.Searcher = (*Index)(nil)
@@ -66,7 +73,9 @@ func NewIndex(c *Corpus) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	x := &Index{corpus: c, idx: idx, feats: make([][]uint32, len(c.scripts))}
+	x := &Index{corpus: c, idx: idx, feats: make([][]uint32, len(c.scripts)), snips: make([]string, len(c.scripts)),
+		analyzers: map[string]analysis.Analyzer{fieldZH: m.AnalyzerNamed(cjk.AnalyzerName), fieldEN: m.AnalyzerNamed(en.AnalyzerName)},
+		df:        map[string]int{}}
 	batch := idx.NewBatch()
 	for i, s := range c.scripts {
 		norm := textnorm.String(s.Text)
@@ -79,6 +88,10 @@ func NewIndex(c *Corpus) (*Index, error) {
 			return nil, fmt.Errorf("index %s: %w", s.ID, err)
 		}
 		x.feats[i] = features(norm)
+		for term := range x.terms(field, norm) {
+			x.df[field+"\x00"+term]++
+		}
+		x.snips[i] = snippet(s.Text, 60)
 	}
 	if err := idx.Batch(batch); err != nil {
 		idx.Close()
@@ -107,14 +120,10 @@ func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int
 	}
 	var qs []query.Query
 	if textnorm.HasCJK(norm) {
-		q := bleve.NewMatchQuery(norm)
-		q.SetField(fieldZH)
-		qs = append(qs, q)
+		qs = append(qs, x.termQueries(fieldZH, norm)...)
 	}
 	if hasLatinWord(norm) {
-		q := bleve.NewMatchQuery(norm)
-		q.SetField(fieldEN)
-		qs = append(qs, q)
+		qs = append(qs, x.termQueries(fieldEN, norm)...)
 	}
 	if len(qs) == 0 {
 		return nil, nil
@@ -132,13 +141,56 @@ func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int
 			continue
 		}
 		s := x.corpus.scripts[i]
-		out = append(out, fanzha.Match{ID: s.ID, Type: s.Type, Score: cosine(qf, x.feats[i]), Snippet: snippet(s.Text, 60)})
+		out = append(out, fanzha.Match{ID: s.ID, Type: s.Type, Score: cosine(qf, x.feats[i]), Snippet: x.snips[i]})
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Score > out[b].Score })
 	if len(out) > n {
 		out = out[:n]
 	}
 	return out, nil
+}
+
+// maxTerms bounds the terms of one query.
+const maxTerms = 40
+
+// terms returns the distinct terms the field's analyzer makes of text.
+func (x *Index) terms(field, text string) map[string]bool {
+	out := map[string]bool{}
+	for _, tok := range x.analyzers[field].Analyze([]byte(text)) {
+		out[string(tok.Term)] = true
+	}
+	return out
+}
+
+// termQueries returns one term query per distinct corpus term of text, the
+// rarest first, at most maxTerms.
+func (x *Index) termQueries(field, text string) []query.Query {
+	type tdf struct {
+		term string
+		df   int
+	}
+	var ts []tdf
+	for t := range x.terms(field, text) {
+		if n := x.df[field+"\x00"+t]; n > 0 {
+			ts = append(ts, tdf{t, n})
+		}
+	}
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].df != ts[j].df {
+			return ts[i].df < ts[j].df
+		}
+		return ts[i].term < ts[j].term
+	})
+	if len(ts) > maxTerms {
+		ts = ts[:maxTerms]
+	}
+	qs := make([]query.Query, 0, len(ts))
+	for _, t := range ts {
+		q := bleve.NewTermQuery(t.term)
+		q.SetField(field)
+		qs = append(qs, q)
+	}
+	return qs
 }
 
 // features returns the sorted, de-duplicated hashes of a folded text's Han

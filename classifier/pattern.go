@@ -1,0 +1,168 @@
+package classifier
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+)
+
+// pattern is a regexp that only runs where a match can start. Go's regexp
+// engine walks a pattern like `(贷款|借款).{0,16}(保证金|…)` state by state
+// over the whole text; but every match of our patterns begins with one of a
+// few words (its triggers, read from the parsed pattern), so we find those
+// words with strings.Index and run the pattern, anchored, on a short window
+// at each. Most texts contain no trigger of most patterns, and the results
+// are the same as scanning the whole text.
+type pattern struct {
+	re *regexp.Regexp
+	// triggers: a match must start with one of these; nil means unknown,
+	// always run the whole regexp.
+	triggers []string
+	// anchored is re anchored at the start, run on a window at each trigger.
+	anchored *regexp.Regexp
+}
+
+// window bounds how far one match can reach from its start: the longest
+// pattern spans a few dozen characters.
+const window = 480
+
+func compile(expr string) *pattern {
+	p := &pattern{re: regexp.MustCompile(expr)}
+	if t, err := syntax.Parse(expr, syntax.Perl); err == nil {
+		p.triggers = firstLiterals([]*syntax.Regexp{t.Simplify()})
+	}
+	if p.triggers != nil {
+		p.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
+	}
+	return p
+}
+
+// starts returns the sorted positions in s where a trigger occurs: the only
+// places a match can begin.
+func (p *pattern) starts(s string) []int {
+	var pos []int
+	for _, t := range p.triggers {
+		for i := 0; i < len(s); {
+			j := strings.Index(s[i:], t)
+			if j < 0 {
+				break
+			}
+			pos = append(pos, i+j)
+			i += j + 1
+		}
+	}
+	if len(pos) > 1 {
+		sort.Ints(pos)
+	}
+	return pos
+}
+
+// findAllSubmatchIndex returns up to n matches (all when n < 0) as
+// FindAllStringSubmatchIndex would, trying the anchored pattern only at
+// trigger positions. Matches do not overlap.
+func (p *pattern) findAllSubmatchIndex(s string, n int) [][]int {
+	if p.anchored == nil {
+		return p.re.FindAllStringSubmatchIndex(s, n)
+	}
+	var out [][]int
+	next := 0 // first byte a new match may start at
+	last := -1
+	for _, at := range p.starts(s) {
+		if at < next || at == last {
+			continue
+		}
+		last = at
+		end := at + window
+		if end > len(s) {
+			end = len(s)
+		}
+		m := p.anchored.FindStringSubmatchIndex(s[at:end])
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += at
+			}
+		}
+		out = append(out, m)
+		if n >= 0 && len(out) == n {
+			break
+		}
+		next = m[1]
+	}
+	return out
+}
+
+func (p *pattern) findAllIndex(s string, n int) [][]int {
+	ms := p.findAllSubmatchIndex(s, n)
+	for i, m := range ms {
+		ms[i] = m[:2]
+	}
+	return ms
+}
+
+func (p *pattern) matchString(s string) bool { return len(p.findAllSubmatchIndex(s, 1)) > 0 }
+
+// maxClass is the largest character class expanded into triggers.
+const maxClass = 12
+
+// firstLiterals returns strings one of which every match of the
+// concatenation seq must start with, or nil when that cannot be told.
+func firstLiterals(seq []*syntax.Regexp) []string {
+	if len(seq) == 0 {
+		return nil // an empty match: no literal is required
+	}
+	re, rest := seq[0], seq[1:]
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == maxClass {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpConcat:
+		return firstLiterals(append(append([]*syntax.Regexp{}, re.Sub...), rest...))
+	case syntax.OpCapture:
+		return firstLiterals(append([]*syntax.Regexp{re.Sub[0]}, rest...))
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l := firstLiterals(append([]*syntax.Regexp{sub}, rest...))
+			if l == nil {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	case syntax.OpPlus:
+		return firstLiterals(append([]*syntax.Regexp{re.Sub[0]}, rest...))
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return firstLiterals(append([]*syntax.Regexp{re.Sub[0]}, rest...))
+		}
+		fallthrough
+	case syntax.OpQuest, syntax.OpStar:
+		// Optional: the match starts with it or with what follows.
+		a := firstLiterals(append([]*syntax.Regexp{re.Sub[0]}, rest...))
+		b := firstLiterals(rest)
+		if a == nil || b == nil {
+			return nil
+		}
+		return append(a, b...)
+	case syntax.OpBeginText, syntax.OpBeginLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return firstLiterals(rest)
+	}
+	return nil
+}
