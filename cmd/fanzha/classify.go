@@ -137,7 +137,12 @@ func classifyLine(ctx context.Context, e *engine, line []byte, lineErr string) [
 	case lineErr != "":
 		o.Error = lineErr
 	case json.Unmarshal(line, &in) != nil:
-		o.Error = "malformed JSON: expected {\"text\": \"...\"}"
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(line, &probe) == nil {
+			o.Error = "\"text\" must be a string"
+		} else {
+			o.Error = "malformed JSON: expected {\"text\": \"...\"}"
+		}
 	case in.Text == nil:
 		o.ID = in.ID
 		o.Error = "missing \"text\" field"
