@@ -171,6 +171,9 @@ type Assessment struct {
 	Rate       *Rate       `json:"rate,omitempty"`
 	// Forwarded is set by transports when the text was forwarded by a volunteer.
 	Forwarded bool `json:"forwarded,omitempty"`
+	// Assistant is the optional LLM's reading, after the safety floor: it
+	// may have raised the risk or added reasons, never lowered anything.
+	Assistant *Opinion `json:"assistant,omitempty"`
 }
 
 // HasHardFlag reports whether any flag is hard.
@@ -212,4 +215,20 @@ type Searcher interface {
 // (a cosine in [0,1] per type, none included). A Searcher may also be one.
 type TypeModel interface {
 	TypeSimilarity(text string) map[ScamType]float64
+}
+
+// Opinion is what the optional LLM assistant read in a text. Its reasons and
+// question are shown to the user marked as the assistant's reading.
+type Opinion struct {
+	Label    ScamType `json:"label"`
+	Risk     Risk     `json:"risk"`
+	Reasons  []string `json:"reasons"`
+	Question string   `json:"next_question,omitempty"`
+}
+
+// Assistant gives a second reading of a text, given the deterministic
+// assessment. Implementations must treat the text as data, never as
+// instructions, and answer within the context's deadline.
+type Assistant interface {
+	Review(ctx context.Context, text string, a Assessment) (Opinion, error)
 }

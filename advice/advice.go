@@ -89,6 +89,13 @@ func (v *Advisor) Reply(a fanzha.Assessment, lang fanzha.Lang) Reply {
 	if why := v.why(a, lang); len(why) > 0 {
 		r.Sections = append(r.Sections, Section{Title: t("why_title"), Lines: why})
 	}
+	if op := a.Assistant; op != nil && (len(op.Reasons) > 0 || op.Question != "") {
+		lines := append([]string{}, op.Reasons...)
+		if op.Question != "" {
+			lines = append(lines, fmt.Sprintf(t("assistant_question"), op.Question))
+		}
+		r.Sections = append(r.Sections, Section{Title: t("assistant_title"), Lines: lines})
+	}
 	info := v.corpus.Info(a.Label)
 	if a.Label.IsFraud() && info != nil {
 		if m, ok := v.bestMatch(a); ok && a.Forwarded {

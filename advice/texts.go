@@ -83,6 +83,12 @@ var messages = map[string]fanzha.Text{
 	"none_tip_2": {
 		ZH: "任何人索要验证码、让你转到陌生账户或共享屏幕，都要立刻停下。",
 		EN: "Stop at once if anyone asks for a code, a transfer to an unknown account or screen sharing."},
+	"assistant_title": {
+		ZH: "AI助手的解读（仅供参考）：",
+		EN: "The AI assistant's reading (for reference only):"},
+	"assistant_question": {
+		ZH: "请想一想：%s",
+		EN: "Ask yourself: %s"},
 	"footer": {
 		ZH: "反诈专线 %s ｜ 钱已转出请立即拨打 %s",
 		EN: "Anti-fraud hotline %s | money already sent: call %s now"},
