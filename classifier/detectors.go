@@ -77,11 +77,14 @@ var detectors = []*detector{
 	d("borrow_transfer", "", 3.0,
 		`(在|从|去)(各个|多个|几个|其他|网贷|借贷)?(平台|app|网贷).{0,8}(借|贷)(款|钱|出)?.{0,12}(转|打)|把.{0,6}(额度|借款|贷款|借的钱|钱借出来).{0,6}(转|打|清空)|清空(额度|借贷额度)|(借|贷)出来.{0,8}(转到|打到|转给|转入)|(借呗|微粒贷|花呗|京东金条|美团借钱|360借条|备用金).{0,10}(借出|贷出|提现|借款).{0,10}(转|打)|take out (a )?loans?.{0,30}(transfer|send)`,
 		"让你从贷款平台借钱再转给对方：这是诈骗要掏空你的信用额度", "asks you to borrow from loan apps and transfer it: the scam is draining your credit").hardAlone(),
-	d(flagOfficial, "", -1.5,
+	d(flagOfficial, "", -2.0,
 		`通过官方(app|客服|渠道|网站).{0,8}(查询|核实|办理)|(在|通过|用|打了?)(官方)?(淘宝|京东|闲鱼|拼多多|美团|支付宝|银行|官方)?(app|应用|订单页面?|平台)(里|内|上)的?(官方)?(直接)?(下单|付款|申请|操作|退款|处理|客服|点)|官方客服|原路退回|以官方.{0,6}为准|请勿(向|将).{0,10}(告知|透露|泄露)|切勿(告知|泄露|转账)|不会(以任何理由)?(要求|索要)你?.{0,6}(转账|验证码|密码)|谨防(诈骗|上当)|never ask (you )?for your (code|password|pin)`,
 		"", "").neg(),
 	d(flagAdvisory, "", -3.0,
 		`凡是.{0,30}(都是|就是|一律是)诈骗|(都是|就是|一律是|均为|均是)诈骗|诈骗(案件)?(高发|多发)|谨防.{0,8}(诈骗|上当|受骗)|(反诈|防骗)(中心|提醒|提示|宣传)|国家反诈|提醒(您|大家|广大|各位)|(scam|fraud) alert|beware of (scam|fraud)|(is|are) (always )?a scam`,
+		"", ""),
+	d("hotline_mention", "", -2.5,
+		`96110|反诈(中心|专线|热线)|国家反诈中心app|anti-fraud (hotline|centre|center)`,
 		"", ""),
 	d(flagMarketing, "", -1.5,
 		`退订回?t|回t退订|回td退订|回复t?d?退订|拒收请?回复?r|退订请?回复|回n退订|reply stop|txt stop|unsubscribe`,
@@ -215,8 +218,8 @@ var detectors = []*detector{
 		`军医|维和|海外(工作|军官|医生)|石油平台|联合国|(单身|离异).{0,6}(多金|富豪|成功人士)|外籍|soldier|peacekeeper|oil rig|surgeon (overseas|abroad)|deployed|widower`,
 		"自称海外军官、医生等高大上身份", "claims a glamorous overseas identity (soldier, doctor, engineer)"),
 
-	d("romantic_talk", fanzha.Romance, 1.5,
-		`^(亲爱的|宝贝|老公|老婆|宝宝|亲爱哒)|爱你|想你了|嫁给你|娶你|我们的(未来|婚礼|婚房|家|以后)|(结婚|见面|相亲)|(honey|babe|darling|sweetheart|my love)\b|our (future|wedding)|marry`,
+	d("romantic_talk", fanzha.Romance, 2.0,
+		`^(亲爱的|宝贝|宝宝|亲爱哒)[，,!！~～ 。]|爱你|想你了|喜欢你|聊了这么久|嫁给你|娶你|我们的(未来|婚礼|婚房|以后)|(等我们|我们)见面|(honey|babe|darling|sweetheart|my love)\b|our (future|wedding)|marry`,
 		"对方用恋人口吻拉近关系再谈钱", "romantic talk used to lower your guard before money comes up"),
 
 	// ---- game_trade ----------------------------------------------------

@@ -58,6 +58,10 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 		pos: []string{"凡是要求转到安全账户的都是诈骗", "近期诈骗案件高发", "国家反诈中心提醒您"},
 		neg: []string{"他说我涉嫌洗钱", "这个平台稳赚不赔"},
 	},
+	"hotline_mention": {
+		pos: []string{"如有疑问请拨打96110", "下载国家反诈中心APP"},
+		neg: []string{"拨打客服电话", "请联系我们"},
+	},
 	flagMarketing: {
 		pos: []string{"全场五折，退订回T", "拒收请回复R", "reply STOP to unsubscribe"},
 		neg: []string{"快递退回了", "请回复收到"},
@@ -212,7 +216,7 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 	},
 	"romantic_talk": {
 		pos: []string{"亲爱的，想你了", "我们的婚房首付", "honey, I miss you"},
-		neg: []string{"同事好", "您好，请问有什么事"},
+		neg: []string{"同事好", "您好，请问有什么事", "亲爱的玩家您好"},
 	},
 	"game_item_trade": {
 		pos: []string{"收你王者荣耀的账号", "出一个原神号", "I want to sell my roblox account"},
