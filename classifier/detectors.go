@@ -115,7 +115,7 @@ var detectors = []*detector{
 
 	// ---- task_rebate ---------------------------------------------------
 	d("task_commission", fanzha.TaskRebate, 3.0,
-		`刷单|刷信誉|刷好评|刷销量|点赞.{0,10}(佣金|元|块|赚|钱|任务)|关注.{0,10}(佣金|元一个|元/个|给钱|赚)|做任务|接任务|任务单|派单|抢单|做单|刷流量|(点赞|关注|收藏|评论|浏览)(任务|员)|抖音(点赞|关注)|(like|follow|subscribe|rate|review).{0,30}(commission|paid|\$\d|per task|earn)|(tasks?|orders?).{0,20}(commission|rebate)|optimi[sz]e (products|orders)|boost (sales|ratings)`,
+		`刷单|刷信誉|刷好评|刷销量|点赞.{0,10}(佣金|元|块|赚|钱|任务)|关注.{0,10}(佣金|元一个|元/个|给钱|赚)|做任务|接任务|任务单|派单|抢单|做单|刷流量|(点赞|关注|收藏|评论|浏览)(任务|员)|抖音(点赞|关注)|(like|follow|subscribe|rate|review).{0,30}(commission|paid|\$\d|per task|earn)|(tasks?|orders?).{0,20}(commission|rebate)|optimi[sz]e (products|orders)|boost (sales|ratings)|order boosting|boosting orders|task platform|(paid|like|follow|rating|review) tasks|(follow|like) (douyin|tiktok|youtube|instagram)? ?(accounts|videos|channels)`,
 		"点赞、关注、刷单做任务赚佣金：刷单本身违法，也是诈骗的开场", "paid likes, follows or fake orders: 'task' jobs are illegal and the opening of a scam").neg(),
 	d("advance_payment", fanzha.TaskRebate, 3.0,
 		`(任务|单|佣金|返利|刷|提现).{0,12}垫(付|资|钱|了)|垫(付|资).{0,12}(任务|单|佣金|返)|连单|卡单|信誉分|信用分.{0,6}(过低|不足|提升|不够)|(操作失误|任务编号|订单编号).{0,12}(冻结|提现)|(本金|垫付).{0,8}(返还|退还|一起返)|(充值|垫付|预付).{0,12}(返|佣金|提成)|做单.{0,6}充值|任务.{0,10}(充值|垫钱|本金)|(完成|做完).{0,8}(任务|单).{0,8}(才能|方可|才可以)(提现|返)|(combined|merged|lucky) order|prepay|advance payment|negative balance|top up.{0,20}(task|order)`,
@@ -126,7 +126,7 @@ var detectors = []*detector{
 
 	// ---- fake_loan -----------------------------------------------------
 	d("loan_fee", fanzha.FakeLoan, 3.5,
-		`(贷款|借款|放款|下款|放贷|借到|贷到|网贷).{0,16}(手续费|保证金|解冻金|解冻费|激活费|工本费|会员费|认证费|公证费|验资|刷流水|保险费|服务费|押金|转一笔|交一笔)|(保证金|解冻金|解冻费|工本费|验资|激活费).{0,16}(贷款|放款|下款|借款)|(先交|先付|先转|先充).{0,10}(费|金|钱).{0,12}(放款|下款|到账|贷款)|loan.{0,40}(fee|deposit|insurance|pay first)|(fee|deposit).{0,30}(release|disburse).{0,10}loan`,
+		`(贷款|借款|放款|下款|放贷|借到|贷到|网贷).{0,16}(手续费|保证金|解冻金|解冻费|激活费|工本费|会员费|认证费|公证费|验资|刷流水|保险费|服务费|押金|转一笔|交一笔)|(保证金|解冻金|解冻费|工本费|验资|激活费).{0,16}(贷款|放款|下款|借款)|(先交|先付|先转|先充).{0,10}(费|金|钱).{0,12}(放款|下款|到账|贷款)|(loan|lender|lending).{0,60}(processing fee|upfront fee|fee first|deposit|insurance fee|pay first|transfer fee)|(fee|deposit).{0,30}(release|disburse).{0,10}loan`,
 		"放贷前先收费（保证金、解冻金、验资、刷流水）：正规贷款放款前不收任何费用", "a fee before the loan is paid out (deposit, unfreezing fee, 'proof of funds'): genuine lenders never charge first").hardAlone(),
 	d("card_error_frozen", "", 2.5,
 		`(卡号|银行卡|账号|信息).{0,6}(填错|错误|有误|不一致)|流水不足|刷流水|(验证|证明).{0,4}还款能力|(贷款|借款|放款|资金).{0,8}(被)?冻结|wrong (card|account) number|prove (your )?(repayment|ability)`,
@@ -135,7 +135,7 @@ var detectors = []*detector{
 		`无抵押|无需征信|不看征信|不查征信|黑户(可|也能)?(贷|借|下款)|秒批|秒到账|秒下款|包下款|低息|免息|零利息|(征信|网黑).{0,4}(花了|不好|差).{0,8}(也能|照样|可以)(贷|借|下)|大额(贷款|借款)|no credit check|instant (approval|loan)|guaranteed (approval|loan)|bad credit (ok|okay|welcome)`,
 		"不看征信、秒批、低息的贷款广告", "a loan ad with no credit check, instant approval or very low interest"),
 	d("loan_context", fanzha.FakeLoan, 0.8,
-		`贷款|借款|网贷|放款|下款|额度|借钱|loan|borrow`,
+		`贷款|借款|网贷|放款|下款|额度|借钱|loan|borrow|lender|lending`,
 		"涉及贷款借款", "about a loan"),
 
 	// ---- customer_service ----------------------------------------------
@@ -143,21 +143,21 @@ var detectors = []*detector{
 		`(快递|包裹|商品|货物|订单|宝贝).{0,12}(丢失|丢了|丢件|破损|损坏|质量问题|召回|下架|有问题|不合格|甲醛)|理赔|双倍赔偿|(三倍|双倍)(退款|赔付)|主动(退款|赔付|理赔)|退款.{0,6}(给你|处理|办理|流程)|(lost|damaged) (parcel|package)|refund (you|your|for)|compensation for`,
 		"客服主动联系说要给你退款、理赔", "'customer service' calls to give you a refund or compensation"),
 	d("cancel_service", fanzha.CustomerService, 3.0,
-		`(取消|关闭|注销|解除)(掉)?.{0,10}(百万保障|会员|自动续费|扣费|学生(账户|身份|会员)|代理(身份|权限)|商家(身份|权限)|直播权限|分期)|百万保障|百万医疗|开通了?.{0,10}(会员|保障|服务|vip).{0,10}(扣费|收费|扣钱)|每月.{0,6}(自动)?扣(费|除|款|钱)|不(取消|关闭).{0,12}(扣|影响征信|收费)|(cancel|stop).{0,20}(subscription|membership|auto[- ]?renew).{0,30}(charge|fee)|you (will )?be charged`,
+		`(取消|关闭|注销|解除)(掉)?.{0,10}(百万保障|会员|自动续费|扣费|学生(账户|身份|会员)|代理(身份|权限)|商家(身份|权限)|直播权限|分期)|百万保障|百万医疗|开通了?.{0,10}(会员|保障|服务|vip).{0,10}(扣费|收费|扣钱)|每月.{0,6}(自动)?扣(费|除|款|钱)|不(取消|关闭).{0,12}(扣|影响征信|收费)|(cancel|stop).{0,20}(subscription|membership|auto[- ]?renew).{0,30}(charge|fee)|you (will )?be charged|charged .{0,25}unless (i|you|we) cancel|(vip|premium) member.{0,40}(cancel|deduct|charge)|(refunded|refund) too much|accidentally (refunded|sent|transferred)`,
 		"说你开通了会员/百万保障，不取消就每月扣费：平台从不打电话让你操作取消", "says you signed up for a membership or 'insurance' that will charge you unless cancelled: a classic fake-support script").hardWith(flagTransfer, "screen_share", "meeting_app", "borrow_transfer", "reserve_fund", "code_request", "suspicious_app"),
 	d("reserve_fund", fanzha.CustomerService, 3.0,
 		`备用金|微粒贷.{0,8}(借|贷出|额度|开通)|(借呗|花呗|京东白条|金条).{0,10}(借出|套出|提现).{0,8}(转|打)|(把|将).{0,4}额度.{0,6}(转|提|套)出`,
 		"让你开通“备用金”或借出额度再转走", "asks you to draw a 'reserve fund' or credit line and transfer it").hardAlone(),
 	d("impersonate_cs", fanzha.CustomerService, 0.8,
-		`我是.{0,10}(客服|快递员|工作人员|售后)|(淘宝|京东|拼多多|抖音|快手|支付宝|微信支付|美团|顺丰|中通|圆通|韵达|申通|邮政|ems|闲鱼|携程|唯品会|天猫|苏宁|小红书|得物).{0,6}(客服|官方|售后|工作人员)|(customer|technical) (service|support)|(amazon|ebay|fedex|dhl|ups|usps|paypal|apple|microsoft).{0,10}(support|service|agent|team)`,
+		`我是.{0,10}(客服|快递员|工作人员|售后)|(淘宝|京东|拼多多|抖音|快手|支付宝|微信支付|美团|顺丰|中通|圆通|韵达|申通|邮政|ems|闲鱼|携程|唯品会|天猫|苏宁|小红书|得物).{0,6}(客服|官方|售后|工作人员)|(customer|technical) (service|support)|(amazon|ebay|fedex|dhl|ups|usps|paypal|apple|microsoft|shopee|lazada|taobao|temu|shein|(online )?store|courier|delivery).{0,12}(support|service|agent|team|claims?)`,
 		"自称电商、物流平台客服", "claims to be platform or courier customer service"),
 
 	// ---- police --------------------------------------------------------
 	d("police_claim", fanzha.Police, 1.0,
-		`公安局|公安|派出所|税务(局|稽查|部门)|海关|人社局|医保局|社保局|社保中心|通信管理局|工信部|市场监管局|车管所|交警|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|officer|detective|interpol|prosecutor|federal agent|\bfbi\b`,
+		`公安局|公安|派出所|税务(局|稽查|部门)|海关|人社局|医保局|社保局|社保中心|通信管理局|工信部|市场监管局|车管所|交警|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|officer|detective|interpol|prosecutor|federal agent|\bfbi\b|social security administration|\bssa\b|\birs\b|customs officer|immigration (office|officer)|embassy|consulate`,
 		"自称公安、检察院、法院等机关人员", "claims to be police, a prosecutor or a court"),
 	d("accusation", fanzha.Police, 3.0,
-		`涉嫌|洗钱|通缉|逮捕|拘留|传唤|非法集资|涉案|(身份证|银行卡|信息|名下).{0,8}(被|冒用|盗用|泄露|涉)|冒用你的|(名下|你的).{0,8}(银行卡|账户|手机卡).{0,8}(涉|用于|参与)|money laundering|arrest warrant|\bwarrant\b|suspect(ed)? (in|of)|involved in (a |an )?(case|crime|investigation)|your (id|identity|name) (was|has been) used`,
+		`涉嫌|洗钱|通缉|逮捕|拘留|传唤|非法集资|涉案|(身份证|银行卡|信息|名下).{0,8}(被|冒用|盗用|泄露|涉)|冒用你的|(名下|你的).{0,8}(银行卡|账户|手机卡).{0,8}(涉|用于|参与)|money laundering|arrest warrant|\bwarrant\b|suspect(ed)? (in|of)|involved in (a |an )?(case|crime|investigation)|your (id|identity|name|ssn|social security number|passport) (was|has been|is) (used|suspended|linked)|drug trafficking|(package|parcel).{0,30}(seized|intercepted)|help (catch|investigate)|bank teller .{0,20}stealing|undercover|sting operation`,
 		"说你涉嫌洗钱、犯罪或被通缉", "says you are suspected of money laundering or a crime").neg().hardWith("police_claim"),
 	d("safe_account", fanzha.Police, 5.0,
 		`安全账户|安全帐户|国家账户|监管账户|清查账户|核查账户|专用账户|资金监管|safe account|secure account|safety account|government account|protected account`,
@@ -180,7 +180,7 @@ var detectors = []*detector{
 		`影响(你的)?(个人)?(征信|信用)|征信(受损|有污点|不良|黑名单|逾期|会(受到)?影响|有问题|异常)|上征信|(列入|拉入|进入)(征信)?黑名单|征信记录.{0,4}(异常|不良)|(hurt|damage|affect|ruin) your credit|credit (score|record|report) will`,
 		"以“影响征信”相威胁", "threatens your credit record"),
 	d("repair_credit", fanzha.CreditRepair, 3.0,
-		`修复征信|征信修复|消除(逾期|不良|征信)(记录)?|洗白征信|征信(洗白|消除|处理|包装|修改)|删除.{0,4}(逾期|不良)记录|credit repair|fix your credit|(remove|erase|clean).{0,15}(credit|default|overdue) (record|history)`,
+		`修复征信|征信修复|消除(逾期|不良|征信)(记录)?|洗白征信|征信(洗白|消除|处理|包装|修改)|删除.{0,4}(逾期|不良)记录|credit (repair|restoration)|(fix|fixing|restore|restoring|boost|clean|cleaning|repair|repairing) (my |your )?credit (history|score|record|report)?|(remove|erase|clean|delete|deleting).{0,15}(credit|default|overdue) (record|history)|overdue records`,
 		"声称能修复征信、消除逾期记录：征信只有人民银行能更正，不收费、不代办", "offers to 'repair' your credit record: only the central bank's credit centre can correct it, free").hardAlone(),
 	d("campus_loan", fanzha.CreditRepair, 3.0,
 		`校园贷|学生贷|(注销|关闭|清除).{0,8}(校园贷|学生(账户|账号|身份|贷款?)|学生时期|在校期间)|(大学|上学|在校)(时|期间).{0,12}(注册|开通|开过).{0,10}(账户|账号|贷|借)|利率(过高|超标|不合规)|student loan account|campus loan`,
@@ -192,7 +192,7 @@ var detectors = []*detector{
 
 	// ---- acquaintance --------------------------------------------------
 	d("new_account", fanzha.Acquaintance, 2.5,
-		`换(了)?(个)?(新)?(号|微信|手机号|号码|qq)|这是我的?新(号|微信|qq|手机|号码)|新(号|微信)加(一下|下)?我|加(一下|下)?我(的)?新|我是你(的)?(领导|老板|.总|校长|老师|班主任|表哥|表弟|表姐|舅舅|叔叔|侄子|外甥|同学|老同学|朋友|儿子|女儿|孙子|孙女)|猜猜我是谁|你猜我是谁|(领导|老板|校长|书记|局长|处长|主任|董事长|总经理|经理)(让我)?.{0,6}(加你|加一下你|找你有事)|(new|different) (number|phone|account|whatsapp|wechat)|this is my new|it'?s me,? your|guess who`,
+		`换(了)?(个)?(新)?(号|微信|手机号|号码|qq)|这是我的?新(号|微信|qq|手机|号码)|新(号|微信)加(一下|下)?我|加(一下|下)?我(的)?新|我是你(的)?(领导|老板|.总|校长|老师|班主任|表哥|表弟|表姐|舅舅|叔叔|侄子|外甥|同学|老同学|朋友|儿子|女儿|孙子|孙女)|猜猜我是谁|你猜我是谁|(领导|老板|校长|书记|局长|处长|主任|董事长|总经理|经理)(让我)?.{0,6}(加你|加一下你|找你有事)|(new|different) (number|phone|account|whatsapp|wechat)|this is my new|it'?s me,? your|guess who|(cousin|friend|boss|son|daughter|nephew|niece|grandson|granddaughter|uncle|aunt|colleague)'?s? (facebook|whatsapp|wechat|instagram|messenger|email)? ?account (messaged|texted|asked)|refuses? to (call|video)|won'?t (call|video)|typing style`,
 		"用新号码、新微信自称领导、熟人或亲人", "a 'boss', friend or relative writing from a new number or account"),
 	d("urgent_favor", fanzha.Acquaintance, 2.5,
 		`(帮|替)(我|忙)?.{0,8}(转|垫|付|打)(一下|一笔|个|点)?|先(帮我)?垫(一下|付)|周转一下|借(我)?点钱|不方便(接|说话|视频)|在开会|(开会|忙).{0,4}不方便|明天(就)?还你|回头还你|(急|着急).{0,8}(用钱|要钱|转)|给.{0,6}(客户|合作方|对方).{0,6}(转|打)(一笔|过去)?|can you (help me )?(transfer|send|pay|wire|buy)|in a meeting|can'?t (talk|call)|pay you back`,
@@ -224,18 +224,18 @@ var detectors = []*detector{
 
 	// ---- game_trade ----------------------------------------------------
 	d("game_item_trade", fanzha.GameTrade, 2.5,
-		`(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,15}(账号|帐号|号|装备|皮肤|金币|点券|钻石|道具|金|币|票).{0,10}(买卖|交易|出售|收购|卖|买|出|收|转让|估价|代练)|(买卖|交易|出售|收购|卖|买|出|收|转让)(了)?.{0,6}(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,8}(账号|帐号|号|装备|皮肤|金币|点券|票)|卖号|买号|收号|账号交易|game account|(sell|sold|buy|bought|trade|trading|selling|buying).{0,25}(account|skins?|items|gold|v-?bucks|robux|gear)|(skins?|in-game items|gold|gear|account).{0,20}(sell|buy|trade)`,
+		`(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,15}(账号|帐号|号|装备|皮肤|金币|点券|钻石|道具|金|币|票).{0,10}(买卖|交易|出售|收购|卖|买|出|收|转让|估价|代练)|(买卖|交易|出售|收购|卖|买|出|收|转让)(了)?.{0,6}(游戏|王者|荣耀|和平精英|吃鸡|原神|梦幻西游|梦幻|英雄联盟|lol|穿越火线|我的世界|逆水寒|dnf|地下城|cs2|csgo|steam|永劫无间|第五人格|蛋仔|光遇|崩坏|cf|wow|roblox|fortnite|minecraft|genshin|valorant|pubg).{0,8}(账号|帐号|号|装备|皮肤|金币|点券|票)|卖号|买号|收号|账号交易|game account|(sell|sold|buy|bought|trade|trading|selling|buying).{0,25}(game account|(genshin|roblox|fortnite|minecraft|steam|wow|valorant|pubg|lol) account|skins?|in-game items|gold|v-?bucks|robux|gear)|(skins?|in-game items|gold|gear|account).{0,20}(sell|buy|trade)`,
 		"游戏账号、装备、皮肤的买卖", "buying or selling a game account, gear or skins"),
 	d("game_platform_trap", fanzha.GameTrade, 2.5,
 		`(交易猫|盼之|螃蟹|dd373|5173|游戏交易)(平台)?.{0,12}(客服|链接|网址|保证金|冻结|认证)|(交易|游戏)?平台.{0,10}(冻结|解冻|保证金|激活|认证|押金)|(私下|私聊|线下|加微信|加qq).{0,8}(交易|出号|买号)|(未成年|实名).{0,8}(冻结|退款|解冻)|(trading|trade) (site|platform).{0,30}(frozen|deposit|verify)`,
 		"游戏交易被引到私下或陌生“交易平台”，再说账户冻结要交保证金", "a game trade moved off-platform to a fake 'trading site' that demands a deposit").hardWith("game_item_trade", "free_skins"),
 	d("free_skins", fanzha.GameTrade, 2.0,
-		`免费(领|送|得).{0,8}(皮肤|点券|装备|金币|钻石)|低价.{0,8}(皮肤|点券|充值|钻石)|代充|折扣充值|(内部|官方).{0,4}(福利|活动).{0,6}(皮肤|点券)|free (skins?|v-?bucks|robux|diamonds|gems)`,
+		`免费(领|送|得).{0,8}(皮肤|点券|装备|金币|钻石)|低价.{0,8}(皮肤|点券|充值|钻石)|代充|折扣充值|(内部|官方).{0,4}(福利|活动).{0,6}(皮肤|点券)|free (skins?|v-?bucks|robux|diamonds|gems)|(v-?bucks|robux|skins?|in-game currency).{0,40}(half price|cheap|discount|outside the game)`,
 		"免费领皮肤、低价代充", "free skins or cut-price top-ups"),
 
 	// ---- shopping ------------------------------------------------------
 	d("off_platform_pay", fanzha.Shopping, 2.5,
-		`(加|私聊|私下|线下|微信|qq).{0,8}(交易|付款|转账|下单)|不走平台|绕开平台|脱离平台|直接(微信)?转(账)?给我|扫(我的)?(收款码|二维码)付款|(定金|订金|押金).{0,6}(先付|先转|先交)|先(付|交|转)(定金|订金|全款|一半)|pay (me )?(directly|outside)|outside (the )?(platform|app)|(zelle|venmo|cash app|wire) (only|me)`,
+		`(加|私聊|私下|线下|微信|qq).{0,8}(交易|付款|转账|下单)|不走平台|绕开平台|脱离平台|直接(微信)?转(账)?给我|扫(我的)?(收款码|二维码)付款|(定金|订金|押金).{0,6}(先付|先转|先交)|先(付|交|转)(定金|订金|全款|一半)|pay (me )?(directly|outside)|outside (the )?(platform|app)|(zelle|venmo|cash ?app|wire transfer|gift cards?) (only|first|instead)|(only|first) (accepts?|takes?|wants?) (zelle|venmo|cash ?app|wire|bank transfer|crypto)|paypal friends|purchase protection off|friends (and|&) family|(never|didn'?t|did not) (arrive|ship|get (it|the))|no tracking|(instagram|facebook|tiktok) (shop|store|seller)|marketplace (listing|seller)`,
 		"要你绕开平台私下付款：钱付出去就没有平台保障", "asks you to pay outside the platform: you lose all buyer protection"),
 	d("too_cheap", fanzha.Shopping, 2.0,
 		`(低价|特价|折扣|半价|内部价|员工价|清仓|甩卖|一折|两折|白菜价|出厂价).{0,10}(名牌|奢侈品|手机|iphone|苹果|茅台|演唱会|门票|车票|机票|宠物|猫|狗|包包|手表)|(演唱会|门票|球票|车票|火车票).{0,8}(代抢|内部票|低价|黄牛|加速包|抢票)|(宠物|猫|狗|柯基|布偶|英短|金毛|泰迪).{0,12}(包邮|运费|检疫|疫苗费|航空箱|托运)|too good to be true|half price|90% off`,
@@ -249,7 +249,7 @@ var detectors = []*detector{
 		`裸聊|视频.{0,6}(脱|裸)|不雅(视频|照片)|艳照|(通讯录|视频|照片).{0,10}(发给|群发|曝光|发到)|曝光你|身败名裂|sextortion|intimate (video|photos?)|nude|explicit (video|photos?)`,
 		"裸聊、以不雅视频威胁敲诈", "sexual video chat or blackmail with an intimate video").hardAlone(),
 	d("fake_benefit", fanzha.OtherFraud, 2.5,
-		`(领取|申领|发放|申请|获得|可领).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金|助学金|奖学金|救助金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,12}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,12}(点击|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
+		`(领取|申领|发放|申请|获得|可领).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金|助学金|奖学金|救助金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,12}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,12}(点击|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|(government|relief|covid|stimulus) (grant|payment|fund)|sweepstakes|lottery|inheritance|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
 		"领补贴、退税、中奖、积分兑换、ETC失效等通知要你点链接或交费", "a 'subsidy', tax refund, prize, points or toll notice asking you to click a link or pay"),
 	d("fake_certificate", fanzha.OtherFraud, 2.5,
 		`(免考|包过|保过).{0,10}(证|考试|拿证)|办(理)?(假证|证件|学历)|调档|内部关系.{0,12}(录取|入学|编制|工作|调档)|疏通费|(代办|办理).{0,6}(入户|落户|编制)`,
