@@ -1,19 +1,23 @@
-# Build a static binary, then ship it alone on a minimal base with CA
-# certificates (Telegram and LLM calls are HTTPS) as a non-root user.
+# syntax=docker/dockerfile:1
+# Build a static binary, then ship it alone: no shell, no package manager,
+# only CA certificates (Telegram and LLM providers are HTTPS), run as a
+# non-root user.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/fanzha ./cmd/fanzha
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/fanzha ./cmd/fanzha \
+	&& echo "fanzha:x:10001:10001:fanzha:/:/sbin/nologin" > /out/passwd \
+	&& echo "fanzha:x:10001:" > /out/group
 
-FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
-	&& rm -rf /var/lib/apt/lists/* \
-	&& useradd --system --uid 10001 --no-create-home fanzha
-COPY --from=build /out/fanzha /usr/local/bin/fanzha
-USER 10001
-EXPOSE 8080
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/passwd /etc/passwd
+COPY --from=build /out/group /etc/group
+COPY --from=build /out/fanzha /fanzha
+USER 10001:10001
 ENV FANZHA_LISTEN=:8080
-ENTRYPOINT ["/usr/local/bin/fanzha"]
+EXPOSE 8080
+ENTRYPOINT ["/fanzha"]
 CMD ["serve"]
