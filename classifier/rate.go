@@ -76,21 +76,20 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 			consider(m[0], m[1], perMonth(r/p, periodOf(s[m[6]:m[7]])))
 		}
 	}
-	for _, m := range rePercentAfter.findAllSubmatchIndex(s, -1) {
-		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
-		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
-	}
-	for _, m := range rePercentBefore.findAllSubmatchIndex(s, -1) {
-		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
-		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[6]:m[7]])))
-	}
-	for _, m := range reEnAfter.findAllSubmatchIndex(s, -1) {
-		v, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
-		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[4]:m[5]])))
-	}
-	for _, m := range reEnBefore.findAllSubmatchIndex(s, -1) {
-		v, _ := strconv.ParseFloat(s[m[4]:m[5]], 64)
-		consider(m[0], m[1], perMonth(v/100, periodOf(s[m[2]:m[3]])))
+	// Percentages: which submatch holds the number and which the period.
+	for _, pp := range []struct {
+		re          *pattern
+		num, period int
+	}{
+		{rePercentAfter, 2, 1},
+		{rePercentBefore, 1, 3},
+		{reEnAfter, 1, 2},
+		{reEnBefore, 2, 1},
+	} {
+		for _, m := range pp.re.findAllSubmatchIndex(s, -1) {
+			v, _ := strconv.ParseFloat(sub(s, m, 2*pp.num), 64)
+			consider(m[0], m[1], perMonth(v/100, periodOf(sub(s, m, 2*pp.period))))
+		}
 	}
 	return best
 }

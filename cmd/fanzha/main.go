@@ -108,36 +108,28 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.Config = &c
 	}
 	cmd, rest := args[0], args[1:]
+	var run func(*engine) error
 	switch cmd {
 	case "chat":
-		e, err := m.engine()
-		if err != nil {
-			return err
-		}
-		return runChat(ctx, e, m.Stdin, m.Stdout)
+		run = func(e *engine) error { return runChat(ctx, e, m.Stdin, m.Stdout) }
 	case "check":
-		e, err := m.engine()
-		if err != nil {
-			return err
-		}
-		return runCheck(ctx, e, rest, m.Stdout)
+		run = func(e *engine) error { return runCheck(ctx, e, rest, m.Stdout) }
 	case "classify":
-		e, err := m.engine()
-		if err != nil {
-			return err
-		}
-		return runClassify(ctx, e, m.Stdin, m.Stdout)
+		run = func(e *engine) error { return runClassify(ctx, e, m.Stdin, m.Stdout) }
 	case "eval":
-		e, err := m.engine()
-		if err != nil {
-			return err
-		}
-		return runEval(ctx, e, rest, m.Stdout)
+		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
 	case "serve":
 		return m.serve(ctx)
 	case "help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
+	}
+	if run != nil {
+		e, err := m.engine()
+		if err != nil {
+			return err
+		}
+		return run(e)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
