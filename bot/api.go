@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Retry policy for calls to the Bot API.
+const (
+	// maxRetries429 is how many times a call is repeated after a 429.
+	maxRetries429 = 5
+	// maxRetryAfter is the longest retry_after honoured; beyond it the call
+	// is given up (Telegram is telling us to go away for a long time).
+	maxRetryAfter = 5 * time.Minute
+	// maxRetriesTransient is how many times a call is repeated after a 5xx
+	// or a network error.
+	maxRetriesTransient = 3
+	backoffBase         = 200 * time.Millisecond
+	backoffMax          = 10 * time.Second
+)
+
+// allowedUpdates are the update kinds the bot asks Telegram for.
+var allowedUpdates = []string{"message", "callback_query"}
+
+// ctxDoer binds every request the library makes to ctx: the library's
+// methods take no context, so this is how a shutdown deadline reaches them.
+type ctxDoer struct {
+	ctx context.Context
+	hc  *http.Client
+}
+
+func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
+	return d.hc.Do(req.WithContext(d.ctx))
+}
+
+// redactor removes secrets (the bot token, the webhook secret) from text.
+type redactor struct{ r *strings.Replacer }
+
+func newRedactor(secrets ...string) *redactor {
+	var pairs []string
+	add := func(s string) {
+		if len(s) >= 6 {
+			pairs = append(pairs, s, "[REDACTED]")
+		}
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		add(s)
+		add(url.PathEscape(s))
+		add(url.QueryEscape(s))
+		// The part of a bot token after the colon is the secret part.
+		if i := strings.IndexByte(s, ':'); i >= 0 {
+			add(s[i+1:])
+		}
+	}
+	return &redactor{strings.NewReplacer(pairs...)}
+}
+
+func (r *redactor) String(s string) string { return r.r.Replace(s) }
+
+// Error returns err with every secret removed from its message. errors.Is
+// and errors.As still see the original chain (for *tgbotapi.Error and
+// context errors); its message is never printed.
+func (r *redactor) Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	var re *redactedError
+	if errors.As(err, &re) {
+		return err
+	}
+	return &redactedError{msg: r.r.Replace(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// apiError returns the Bot API error in err, if any.
+func apiError(err error) (*tgbotapi.Error, bool) {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te, true
+	}
+	return nil, false
+}
+
+// errKind names the kind of a failed call for metrics and logs.
+func errKind(err error) string {
+	if te, ok := apiError(err); ok {
+		switch {
+		case te.Code == http.StatusTooManyRequests:
+			return "telegram_429"
+		case te.Code == http.StatusForbidden:
+			return "telegram_403"
+		case te.Code >= 500:
+			return "telegram_5xx"
+		case te.Code == http.StatusBadRequest:
+			return "telegram_400"
+		default:
+			return "telegram_4xx"
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return "canceled"
+	}
+	return "network"
+}
+
+// backoff returns the wait before retry n (0-based): exponential with
+// jitter, capped.
+func backoff(n int) time.Duration {
+	d := backoffBase << min(n, 10)
+	if d > backoffMax {
+		d = backoffMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// request sends c through the library, honouring retry_after on 429 and
+// backing off on 5xx and network errors. Other errors (400, 403…) are
+// returned at once. Returned errors are redacted.
+func (b *Bot) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	transient, limited := 0, 0
+	for {
+		resp, err := b.api.Request(c)
+		if err == nil {
+			return resp, nil
+		}
+		err = b.redact.Error(err)
+		kind := errKind(err)
+		b.metrics.Error(kind)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		te, isAPI := apiError(err)
+		var wait time.Duration
+		switch {
+		case kind == "telegram_429":
+			limited++
+			wait = time.Duration(te.RetryAfter) * time.Second
+			if wait <= 0 {
+				wait = time.Second
+			}
+			if limited > maxRetries429 || wait > maxRetryAfter {
+				return nil, err
+			}
+			b.log.Warn("telegram asks to slow down", "retry_after", wait, "err", err)
+		case kind == "telegram_5xx" || !isAPI:
+			if transient >= maxRetriesTransient {
+				return nil, err
+			}
+			wait = backoff(transient)
+			transient++
+			b.log.Debug("telegram call failed, retrying", "kind", kind, "wait", wait, "err", err)
+		default:
+			return nil, err
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// getUpdates asks for updates from offset on, long-polling for timeout. It
+// returns each update raw, so that fields the library does not know
+// (forward_origin) can be read, and so that one malformed update cannot
+// spoil the batch.
+func (b *Bot) getUpdates(ctx context.Context, offset int64, limit int, timeout time.Duration) ([]json.RawMessage, error) {
+	form := url.Values{}
+	if offset > 0 {
+		form.Set("offset", strconv.FormatInt(offset, 10))
+	}
+	form.Set("limit", strconv.Itoa(limit))
+	form.Set("timeout", strconv.Itoa(int(timeout/time.Second)))
+	au, _ := json.Marshal(allowedUpdates)
+	form.Set("allowed_updates", string(au))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.methodURL("getUpdates"), strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, b.redact.Error(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := b.pollClient.Do(req)
+	if err != nil {
+		return nil, b.redact.Error(err)
+	}
+	defer resp.Body.Close()
+	var r tgbotapi.APIResponse
+	if err := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 64<<20)).Decode(&r); err != nil {
+		return nil, b.redact.Error(fmt.Errorf("getUpdates: HTTP %d, undecodable response: %w", resp.StatusCode, err))
+	}
+	if !r.Ok {
+		e := &tgbotapi.Error{Code: r.ErrorCode, Message: r.Description}
+		if e.Code == 0 {
+			e.Code = resp.StatusCode
+		}
+		if r.Parameters != nil {
+			e.ResponseParameters = *r.Parameters
+		}
+		return nil, b.redact.Error(e)
+	}
+	var ups []json.RawMessage
+	if err := json.Unmarshal(r.Result, &ups); err != nil {
+		return nil, fmt.Errorf("getUpdates: result is not a list of updates: %w", err)
+	}
+	return ups, nil
+}
+
+func (b *Bot) methodURL(method string) string {
+	return b.opts.API + "/bot" + b.opts.Token + "/" + method
+}

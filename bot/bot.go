@@ -1,0 +1,384 @@
+// Package bot is Fanzha's Telegram transport: it receives updates by long
+// polling or by webhook, answers private chats, forwarded messages, groups
+// and button presses with the classifier's verdict and the advisor's reply,
+// and keeps working through Telegram's rate limits and errors.
+//
+// telegram-bot-api v5 is used for its types and for sending; the rest is
+// done here, because the library cannot: a polling loop that stops with a
+// context and confirms its offset, the webhook secret_token, forward_origin,
+// retry_after on 429, splitting long texts, and keeping the token out of
+// error messages.
+package bot
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/advice"
+	"github.com/fanzha/fanzha/session"
+)
+
+// Defaults for Options.
+const (
+	DefaultAPI          = "https://api.telegram.org"
+	DefaultPollTimeout  = 30 * time.Second
+	DefaultWorkers      = 32
+	DefaultDrainTimeout = 10 * time.Second
+	DefaultSessionTTL   = 24 * time.Hour
+	// seenTTL is how long a webhook update id is remembered against
+	// redelivery.
+	seenTTL = time.Hour
+	// holdLimit is how long an update still being handled keeps the polling
+	// offset from moving past it (so a crash redelivers it); beyond that it
+	// no longer blocks the updates behind it.
+	holdLimit = 10 * time.Second
+	// maxPending bounds the updates fetched and not yet handled.
+	maxPending = 2000
+	// maxBody bounds a webhook request body.
+	maxBody = 1 << 20
+)
+
+// Classifier assesses a text; *classifier.Classifier is one.
+type Classifier interface {
+	Classify(ctx context.Context, text string) fanzha.Assessment
+}
+
+// Advisor renders replies; *advice.Advisor is one.
+type Advisor interface {
+	Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply
+	StopPayment(lang fanzha.Lang) advice.Reply
+}
+
+// Options configure a Bot. Token, Classifier and Advisor are required.
+type Options struct {
+	Token string
+	// API is the Bot API base URL; the bot calls API/bot<token>/<method>.
+	API string
+	// WebhookURL switches to webhook mode: the bot registers it with
+	// setWebhook and serves updates at its path (see WebhookPath).
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram sends back in the
+	// X-Telegram-Bot-Api-Secret-Token header. When empty in webhook mode,
+	// one is derived from the token, so replicas agree on it.
+	WebhookSecret string
+	// RatePerMinute is the per-user message limit; 0 means no limit.
+	RatePerMinute int
+	// Hotline and Police are the numbers the bot's own texts give.
+	Hotline, Police string
+	// SessionTTL is how long a conversation is kept without activity.
+	SessionTTL time.Duration
+
+	Classifier Classifier
+	Advisor    Advisor
+	// Accumulate merges a conversation's assessment with a new message's
+	// (classifier.Accumulate). Nil: each message stands alone.
+	Accumulate func(prev, cur fanzha.Assessment) fanzha.Assessment
+	// Sessions and Updates default to one in-memory store.
+	Sessions fanzha.SessionStore
+	Updates  fanzha.UpdateLog
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	// HTTPClient's Transport carries the Bot API calls; its timeout is
+	// replaced (long polls need a longer one than sends).
+	HTTPClient *http.Client
+	// PollTimeout is the getUpdates long-poll timeout.
+	PollTimeout time.Duration
+	// Workers bounds the updates handled at once.
+	Workers int
+	// DrainTimeout bounds the wait for in-flight updates at shutdown.
+	DrainTimeout time.Duration
+	// Now returns the time (tests move it for the rate limit).
+	Now func() time.Time
+}
+
+// Bot is a running Telegram bot. Create it with New, start it with Open,
+// then Run until the context is cancelled.
+type Bot struct {
+	opts    Options
+	log     *slog.Logger
+	metrics *Metrics
+	redact  *redactor
+
+	pollClient *http.Client
+	sendClient *http.Client
+	api        *tgbotapi.BotAPI
+	self       tgbotapi.User
+	scope      string
+
+	webhookPath   string
+	webhookSecret string
+
+	hardCtx    context.Context // cancelled when the drain deadline passes
+	hardCancel context.CancelFunc
+	disp       *dispatcher
+	limiter    *limiter
+	tracker    *tracker
+	blocked    sync.Map // chat id → struct{}: a 403 was logged
+	ready      atomic.Bool
+	opened     atomic.Bool
+}
+
+// New checks the options and fills in defaults. It makes no network call.
+func New(o Options) (*Bot, error) {
+	if o.Token == "" {
+		return nil, errors.New("bot: no Telegram token")
+	}
+	if o.Classifier == nil || o.Advisor == nil {
+		return nil, errors.New("bot: a classifier and an advisor are required")
+	}
+	if o.API == "" {
+		o.API = DefaultAPI
+	}
+	o.API = strings.TrimRight(o.API, "/")
+	if o.Hotline == "" {
+		o.Hotline = "96110"
+	}
+	if o.Police == "" {
+		o.Police = "110"
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.Sessions == nil || o.Updates == nil {
+		m := session.NewMemory()
+		if o.Sessions == nil {
+			o.Sessions = m
+		}
+		if o.Updates == nil {
+			o.Updates = m
+		}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	if o.PollTimeout <= 0 {
+		o.PollTimeout = DefaultPollTimeout
+	}
+	if o.Workers <= 0 {
+		o.Workers = DefaultWorkers
+	}
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = DefaultDrainTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	b := &Bot{opts: o, metrics: o.Metrics}
+	b.webhookSecret = o.WebhookSecret
+	if o.WebhookURL != "" {
+		u, err := url.Parse(o.WebhookURL)
+		if err != nil || u.Host == "" {
+			return nil, errors.New("bot: the webhook URL is not a URL")
+		}
+		b.webhookPath = u.Path
+		if b.webhookPath == "" {
+			b.webhookPath = "/"
+		}
+		if b.webhookSecret == "" {
+			mac := hmac.New(sha256.New, []byte(o.Token))
+			mac.Write([]byte("fanzha webhook secret"))
+			b.webhookSecret = hex.EncodeToString(mac.Sum(nil))
+		}
+	}
+	b.redact = newRedactor(o.Token, o.WebhookSecret)
+	b.log = slog.New(redactHandler{h: o.Logger.Handler(), r: b.redact}).With("component", "telegram")
+
+	var tr http.RoundTripper
+	if o.HTTPClient != nil && o.HTTPClient.Transport != nil {
+		tr = o.HTTPClient.Transport
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = o.Workers + 2
+		t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		tr = t
+	}
+	b.pollClient = &http.Client{Transport: tr, Timeout: o.PollTimeout + 15*time.Second}
+	b.sendClient = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	b.hardCtx, b.hardCancel = context.WithCancel(context.Background())
+	b.disp = newDispatcher(o.Workers)
+	b.limiter = newLimiter(o.RatePerMinute, o.Now)
+	return b, nil
+}
+
+// Metrics returns the bot's metrics.
+func (b *Bot) Metrics() *Metrics { return b.metrics }
+
+// Username returns the bot's username (after Open).
+func (b *Bot) Username() string { return b.self.UserName }
+
+// WebhookPath is the path the webhook is served at; empty in polling mode.
+func (b *Bot) WebhookPath() string { return b.webhookPath }
+
+// Ready reports whether the bot is open and not shutting down.
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// Open checks the token with getMe (retrying network errors until ctx is
+// done), then registers the webhook, or removes one in polling mode so
+// getUpdates works. Errors never contain the token.
+func (b *Bot) Open(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		api, err := tgbotapi.NewBotAPIWithClient(b.opts.Token, b.opts.API+"/bot%s/%s", ctxDoer{ctx, b.sendClient})
+		if err == nil {
+			b.api = api
+			break
+		}
+		err = b.redact.Error(err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("telegram getMe: %w (last error: %v)", ctx.Err(), err)
+		}
+		if te, ok := apiError(err); ok && te.Code >= 400 && te.Code < 500 && te.Code != http.StatusTooManyRequests {
+			return fmt.Errorf("telegram getMe: %w (is FANZHA_TELEGRAM_TOKEN right?)", err)
+		}
+		wait := backoff(attempt)
+		if te, ok := apiError(err); ok && te.RetryAfter > 0 {
+			wait = time.Duration(te.RetryAfter) * time.Second
+		}
+		b.log.Warn("telegram not reachable, retrying", "err", err, "wait", wait)
+		if sleep(ctx, wait) != nil {
+			return fmt.Errorf("telegram getMe: %w (last error: %v)", ctx.Err(), err)
+		}
+	}
+	b.api.Client = ctxDoer{b.hardCtx, b.sendClient}
+	b.self = b.api.Self
+	b.scope = strconv.FormatInt(b.self.ID, 10)
+
+	if b.opts.WebhookURL != "" {
+		if err := b.setWebhook(ctx); err != nil {
+			return err
+		}
+		b.log.Info("webhook registered", "bot", b.self.UserName, "path", b.webhookPath)
+	} else {
+		if _, err := b.api.MakeRequest("deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); err != nil {
+			b.log.Warn("deleteWebhook failed; polling anyway", "err", b.redact.Error(err))
+		}
+		b.log.Info("polling for updates", "bot", b.self.UserName)
+	}
+	b.opened.Store(true)
+	b.ready.Store(true)
+	return nil
+}
+
+func (b *Bot) setWebhook(ctx context.Context) error {
+	au := `["` + strings.Join(allowedUpdates, `","`) + `"]`
+	params := tgbotapi.Params{
+		"url":             b.opts.WebhookURL,
+		"secret_token":    b.webhookSecret,
+		"allowed_updates": au,
+		"max_connections": strconv.Itoa(min(b.opts.Workers, 100)),
+	}
+	for attempt := 0; ; attempt++ {
+		_, err := b.api.MakeRequest("setWebhook", params)
+		if err == nil {
+			return nil
+		}
+		err = b.redact.Error(err)
+		b.metrics.Error(errKind(err))
+		te, isAPI := apiError(err)
+		if isAPI && te.Code < 500 && te.Code != http.StatusTooManyRequests || attempt >= maxRetriesTransient {
+			return fmt.Errorf("telegram setWebhook: %w", err)
+		}
+		wait := backoff(attempt)
+		if isAPI && te.RetryAfter > 0 {
+			wait = time.Duration(te.RetryAfter) * time.Second
+		}
+		if sleep(ctx, wait) != nil {
+			return fmt.Errorf("telegram setWebhook: %w", ctx.Err())
+		}
+	}
+}
+
+// Run handles updates until ctx is cancelled: it polls, or in webhook mode
+// waits while ServeHTTP receives them. Then it stops taking updates, lets
+// the in-flight ones finish (up to DrainTimeout), confirms the polling
+// offset with Telegram and stores it. It returns nil on a clean stop.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.opened.Load() {
+		return errors.New("bot: Run before Open")
+	}
+	var err error
+	if b.opts.WebhookURL == "" {
+		err = b.poll(ctx)
+	} else {
+		<-ctx.Done()
+	}
+	b.ready.Store(false)
+	if serr := b.shutdown(); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// shutdown drains the in-flight updates and confirms the offset.
+func (b *Bot) shutdown() error {
+	dctx, cancel := context.WithTimeout(context.Background(), b.opts.DrainTimeout)
+	defer cancel()
+	if !b.disp.close(dctx) {
+		b.log.Warn("in-flight updates did not finish in time; cancelling them", "timeout", b.opts.DrainTimeout)
+		b.hardCancel()
+		wctx, wcancel := context.WithTimeout(context.Background(), 2*time.Second)
+		b.disp.close(wctx)
+		wcancel()
+	}
+	var err error
+	if b.tracker != nil {
+		err = b.confirm()
+	}
+	b.hardCancel()
+	b.log.Info("stopped")
+	return err
+}
+
+// handle runs one update, recovering a panic.
+func (b *Bot) handle(in *incoming, done func()) {
+	b.metrics.addInflight(1)
+	defer func() {
+		if v := recover(); v != nil {
+			b.metrics.Error("panic")
+			b.log.Error("panic while handling an update", "update_id", in.id, "chat_id", in.key(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			b.sorry(in)
+		}
+		b.metrics.addInflight(-1)
+		b.metrics.Observe(time.Since(in.received))
+		if done != nil {
+			done()
+		}
+	}()
+	b.route(b.hardCtx, in)
+}
+
+// sorry tells a private chat that something went wrong, after a panic.
+func (b *Bot) sorry(in *incoming) {
+	defer func() { _ = recover() }()
+	m := in.u.Message
+	if m == nil || m.Chat == nil || !m.Chat.IsPrivate() {
+		return
+	}
+	_ = b.sendPlain(b.hardCtx, m.Chat.ID, 0, b.textf("bot_error", fanzha.ZH, b.opts.Hotline), nil)
+}
+
+// dispatch queues an update for its chat.
+func (b *Bot) dispatch(in *incoming, done func()) bool {
+	b.metrics.Update(in.kind())
+	return b.disp.submit(in.key(), func() { b.handle(in, done) })
+}

@@ -1,0 +1,54 @@
+package fanzha
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by stores when what was asked for does not exist
+// (or has expired).
+var ErrNotFound = errors.New("not found")
+
+// Session is what Fanzha remembers about one conversation: the assessment
+// accumulated over its messages (risk never drops until the user starts
+// over), the language the user chose or writes in, and when it last
+// changed. It holds flags that quote the user's words, so it lives only as
+// long as the session TTL and is deleted on request (/forget).
+type Session struct {
+	Assessment Assessment `json:"assessment"`
+	// Lang is the language the user chose with /lang; empty means follow
+	// the language they write in.
+	Lang Lang `json:"lang,omitempty"`
+	// Wrote is the language of the user's own last message (not of what
+	// they forwarded).
+	Wrote   Lang      `json:"wrote,omitempty"`
+	Updated time.Time `json:"updated"`
+}
+
+// SessionStore keeps conversations by key (a transport-chosen id such as
+// "tg:<chat id>"). Implementations: session.Memory (one process) and, in a
+// later issue, Redis (shared by replicas).
+type SessionStore interface {
+	// Get returns the session at key, or ErrNotFound.
+	Get(ctx context.Context, key string) (Session, error)
+	// Put stores s at key; it expires after ttl without a new Put.
+	Put(ctx context.Context, key string, s Session, ttl time.Duration) error
+	// Delete removes the session at key; deleting nothing is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// UpdateLog remembers where a transport is in its stream of updates, so a
+// restart neither answers an update twice nor skips one. scope names the
+// stream (for Telegram, the bot's user id), so one store can serve several.
+type UpdateLog interface {
+	// Offset returns the next update id to ask for; 0 when none is stored.
+	Offset(ctx context.Context, scope string) (int64, error)
+	// SetOffset stores the next update id to ask for. It never moves the
+	// stored offset backwards.
+	SetOffset(ctx context.Context, scope string, offset int64) error
+	// MarkSeen records an update id for ttl and reports whether this was the
+	// first time it was seen (false: a redelivery, to be dropped). It is
+	// atomic: of two concurrent calls with the same id, exactly one is first.
+	MarkSeen(ctx context.Context, scope string, id int64, ttl time.Duration) (first bool, err error)
+}
