@@ -30,12 +30,36 @@ const window = 480
 func compile(expr string) *pattern {
 	p := &pattern{re: regexp.MustCompile(expr)}
 	if t, err := syntax.Parse(expr, syntax.Perl); err == nil {
-		p.triggers = firstLiterals([]*syntax.Regexp{t.Simplify()})
+		p.triggers = minimalTriggers(firstLiterals([]*syntax.Regexp{t.Simplify()}))
 	}
 	if p.triggers != nil {
 		p.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
 	}
 	return p
+}
+
+// minimalTriggers drops duplicates and every trigger that starts with
+// another one: each of its occurrences is already an occurrence of the
+// shorter trigger at the same place.
+func minimalTriggers(ts []string) []string {
+	if ts == nil {
+		return nil
+	}
+	sort.Slice(ts, func(i, j int) bool { return len(ts[i]) < len(ts[j]) || len(ts[i]) == len(ts[j]) && ts[i] < ts[j] })
+	out := ts[:0:0]
+	for _, t := range ts {
+		covered := false
+		for _, o := range out {
+			if strings.HasPrefix(t, o) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // starts returns the sorted positions in s where a trigger occurs: the only

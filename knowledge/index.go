@@ -151,7 +151,7 @@ func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int
 }
 
 // maxTerms bounds the terms of one query.
-const maxTerms = 40
+const maxTerms = 24
 
 // terms returns the distinct terms the field's analyzer makes of text.
 func (x *Index) terms(field, text string) map[string]bool {
