@@ -77,7 +77,8 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	typed := map[fanzha.ScamType]float64{}
 	var general float64
 	found := map[string]bool{}
-	hits := detect(f)
+	t := newScan(f.Text)
+	hits := detect(f, t)
 	for _, h := range hits {
 		found[h.det.id] = true
 	}
@@ -104,7 +105,7 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 		}
 		a.Flags = append(a.Flags, fanzha.Flag{ID: x.id, Type: x.typ, Hard: isHard, Span: f.Span(h.start, h.end), Text: x.text})
 	}
-	if r := findRate(f); r != nil {
+	if r := findRate(f, t); r != nil {
 		a.Rate = r
 		if fl, ok := rateFlag(r); ok {
 			a.Flags = append(a.Flags, fl)
@@ -117,8 +118,8 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 			}
 		}
 	}
-	paid, ps, pe := detectPaid(f.Text)
-	a.Indicators = indicators(f)
+	paid, ps, pe := detectPaid(t)
+	a.Indicators = indicators(f, t)
 
 	// Retrieval: the closest scripts vote by type, weighted by similarity.
 	retrieval := map[fanzha.ScamType]float64{}

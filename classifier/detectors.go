@@ -314,10 +314,10 @@ func clauseStart(s string, i int) int {
 
 // detect runs every detector over the folded text and returns the first
 // un-negated match of each.
-func detect(f textnorm.Folded) []hit {
+func detect(f textnorm.Folded, t *scan) []hit {
 	var hits []hit
 	for _, x := range detectors {
-		for _, m := range x.re.findAllIndex(f.Text, 4) {
+		for _, m := range x.re.findAllIndex(t, 4) {
 			if x.negatable && negated(f.Text, m[0]) {
 				continue
 			}

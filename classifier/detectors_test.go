@@ -271,7 +271,7 @@ func TestEveryDetectorHasCases(t *testing.T) {
 
 func TestDetectors(t *testing.T) {
 	fires := func(id, text string) bool {
-		for _, h := range detect(textnorm.Fold(text)) {
+		for _, h := range detect(textnorm.Fold(text), newScan(textnorm.Fold(text).Text)) {
 			if h.det.id == id {
 				return true
 			}
@@ -304,7 +304,7 @@ func TestDetectorsSeeThroughDisguise(t *testing.T) {
 		"把钱转到ＳＡＦＥ ＡＣＣＯＵＮＴ",
 	} {
 		found := false
-		for _, h := range detect(textnorm.Fold(text)) {
+		for _, h := range detect(textnorm.Fold(text), newScan(textnorm.Fold(text).Text)) {
 			if h.det.id == "safe_account" {
 				found = true
 			}

@@ -25,13 +25,14 @@ var (
 
 // detectPaid reports whether the folded text says money already went out,
 // and the words that say so.
-func detectPaid(s string) (bool, int, int) {
-	for _, m := range rePaidZH.findAllIndex(s, -1) {
+func detectPaid(t *scan) (bool, int, int) {
+	s := t.s
+	for _, m := range rePaidZH.findAllIndex(t, -1) {
 		if !precededBy(s, m[0], 12, notPaidZH) && !containsAny(s[m[0]:m[1]], notPaidZH[:6]) {
 			return true, m[0], m[1]
 		}
 	}
-	for _, m := range rePaidEN.findAllIndex(s, -1) {
+	for _, m := range rePaidEN.findAllIndex(t, -1) {
 		if !precededBy(s, m[0], 24, notPaidEN) && !containsAny(s[m[0]:m[1]], notPaidEN) {
 			return true, m[0], m[1]
 		}

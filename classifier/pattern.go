@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // pattern is a regexp that only runs where a match can start. Go's regexp
@@ -62,18 +63,31 @@ func minimalTriggers(ts []string) []string {
 	return out
 }
 
-// starts returns the sorted positions in s where a trigger occurs: the only
-// places a match can begin.
-func (p *pattern) starts(s string) []int {
+// scan is a text prepared for many patterns: where each character occurs,
+// so finding a pattern's triggers costs a lookup, not a pass over the text.
+type scan struct {
+	s      string
+	byRune map[rune][]int
+}
+
+func newScan(s string) *scan {
+	t := &scan{s: s, byRune: map[rune][]int{}}
+	for i, r := range s {
+		t.byRune[r] = append(t.byRune[r], i)
+	}
+	return t
+}
+
+// starts returns the sorted positions in the text where a trigger occurs:
+// the only places a match can begin.
+func (p *pattern) starts(t *scan) []int {
 	var pos []int
-	for _, t := range p.triggers {
-		for i := 0; i < len(s); {
-			j := strings.Index(s[i:], t)
-			if j < 0 {
-				break
+	for _, trig := range p.triggers {
+		first, size := utf8.DecodeRuneInString(trig)
+		for _, i := range t.byRune[first] {
+			if len(trig) == size || strings.HasPrefix(t.s[i:], trig) {
+				pos = append(pos, i)
 			}
-			pos = append(pos, i+j)
-			i += j + 1
 		}
 	}
 	if len(pos) > 1 {
@@ -85,14 +99,15 @@ func (p *pattern) starts(s string) []int {
 // findAllSubmatchIndex returns up to n matches (all when n < 0) as
 // FindAllStringSubmatchIndex would, trying the anchored pattern only at
 // trigger positions. Matches do not overlap.
-func (p *pattern) findAllSubmatchIndex(s string, n int) [][]int {
+func (p *pattern) findAllSubmatchIndex(t *scan, n int) [][]int {
+	s := t.s
 	if p.anchored == nil {
 		return p.re.FindAllStringSubmatchIndex(s, n)
 	}
 	var out [][]int
 	next := 0 // first byte a new match may start at
 	last := -1
-	for _, at := range p.starts(s) {
+	for _, at := range p.starts(t) {
 		if at < next || at == last {
 			continue
 		}
@@ -119,15 +134,15 @@ func (p *pattern) findAllSubmatchIndex(s string, n int) [][]int {
 	return out
 }
 
-func (p *pattern) findAllIndex(s string, n int) [][]int {
-	ms := p.findAllSubmatchIndex(s, n)
+func (p *pattern) findAllIndex(t *scan, n int) [][]int {
+	ms := p.findAllSubmatchIndex(t, n)
 	for i, m := range ms {
 		ms[i] = m[:2]
 	}
 	return ms
 }
 
-func (p *pattern) matchString(s string) bool { return len(p.findAllSubmatchIndex(s, 1)) > 0 }
+func (p *pattern) matchString(s string) bool { return len(p.findAllSubmatchIndex(newScan(s), 1)) > 0 }
 
 // maxClass is the largest character class expanded into triggers.
 const maxClass = 12

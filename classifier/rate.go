@@ -42,7 +42,7 @@ var (
 )
 
 // findRate returns the most abnormal promised return in the folded text.
-func findRate(f textnorm.Folded) *fanzha.Rate {
+func findRate(f textnorm.Folded, t *scan) *fanzha.Rate {
 	s := f.Text
 	var best *fanzha.Rate
 	consider := func(start, end int, monthly float64) {
@@ -60,7 +60,7 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 			best = &fanzha.Rate{Span: f.Span(start, end), Monthly: monthly, Annual: math.Pow(1+monthly, 12) - 1}
 		}
 	}
-	for _, m := range rePrincipal.findAllSubmatchIndex(s, -1) {
+	for _, m := range rePrincipal.findAllSubmatchIndex(t, -1) {
 		// "买了一款…年化2.3%": a bare numeral without a unit is not a
 		// principal, and a return written as a percentage is read below.
 		if sub(s, m, 4) == "" && parseAmount(s[m[2]:m[3]], "") < 100 {
@@ -86,7 +86,7 @@ func findRate(f textnorm.Folded) *fanzha.Rate {
 		{reEnAfter, 1, 2},
 		{reEnBefore, 2, 1},
 	} {
-		for _, m := range pp.re.findAllSubmatchIndex(s, -1) {
+		for _, m := range pp.re.findAllSubmatchIndex(t, -1) {
 			v, _ := strconv.ParseFloat(sub(s, m, 2*pp.num), 64)
 			consider(m[0], m[1], perMonth(v/100, periodOf(sub(s, m, 2*pp.period))))
 		}
