@@ -30,6 +30,14 @@ var (
 	rePrincipal = compile(`(?:投|投资|投入|本金|充值|充|入金|存入|存|放进去|买入|买了?)了?` + numPat +
 		`(万元|万|千元|千|w|k|元|块钱|块)?[^\d]{0,14}?(每个?月|一个月|月|每天|每日|一天|日|每周|一周|周|每年|一年|年)[^\d]{0,5}?` +
 		`(?:返|收益|赚|分红|利息|回报|拿|到手|给|有|返还|返利|盈利|利润|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
+	// "三万块每个月返三千": no verb, so the principal needs a unit and the
+	// return word must be one that only means a return.
+	rePrincipalBare = compile(numPat + `(万元|万|千元|千|w|元|块钱|块)[^\d]{0,8}?(每个?月|一个月|每天|每日|一天|每周|一周|每年|一年)[^\d]{0,4}?` +
+		`(?:返|收益|分红|利息|回报|返利|盈利|利润)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
+	// "I put in 30,000 and they pay me 3,000 a month"
+	enNum          = `(?:\$|¥|rmb |usd )?(\d[\d,]*(?:\.\d+)?) ?(k|yuan|rmb|dollars|usd)?`
+	rePrincipalEN  = compile(`(?:invest(?:ed|ing)?|put in|deposit(?:ed)?|pay in|paid in) ` + enNum + `[^\d]{0,40}?(?:returns?|pays?|get|gets|earn|earns|receive|gives?)(?: me| you| us)? ` + enNum + ` ?(?:a|per|every|each) (day|week|month|year)`)
+	rePrincipalEN2 = compile(enNum + ` (?:invested|investment|deposit)[^\d]{0,20}?(?:returns?|pays?|earns?|gives?|yields?) ` + enNum + ` ?(?:a|per|every|each) (day|week|month|year)`)
 	// "月收益10%", "日化1.5个点", "年化36%", "每天收益率2%"
 	rePercentAfter = compile(`(日|每天|每日|天|周|每周|月|每月|每个月|月化|日化|年|每年|年化)(?:化|收益率?|利率|回报率?|利息|返利?|分红|盈利|利润|收益可达|稳赚)?(?:高达|达到|能达到|可达|稳定在|约|为|是|有|在|至少|最少|最低|保底|超过|不低于|就有|能有|能到|可以到)?(\d+(?:\.\d+)?)(%|个点|点)`)
 	// "10%的月收益", "2个点每天"
@@ -60,20 +68,32 @@ func findRate(f textnorm.Folded, t *scan) *fanzha.Rate {
 			best = &fanzha.Rate{Span: f.Span(start, end), Monthly: monthly, Annual: math.Pow(1+monthly, 12) - 1}
 		}
 	}
-	for _, m := range rePrincipal.findAllSubmatchIndex(t, -1) {
-		// "买了一款…年化2.3%": a bare numeral without a unit is not a
-		// principal, and a return written as a percentage is read below.
-		if sub(s, m, 4) == "" && parseAmount(s[m[2]:m[3]], "") < 100 {
-			continue
-		}
-		if rest := s[m[1]:]; strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, "个点") || strings.HasPrefix(rest, "点") {
-			continue
-		}
-		p := parseAmount(s[m[2]:m[3]], sub(s, m, 4))
-		r := parseAmount(s[m[8]:m[9]], sub(s, m, 10))
-		// "投3万每月返3000": an unmarked return beside a marked principal is in yuan.
-		if p > 0 && r > 0 && r < p*10 {
-			consider(m[0], m[1], perMonth(r/p, periodOf(s[m[6]:m[7]])))
+	// Principal and return: which submatches hold the principal, its unit,
+	// the period, the return and its unit.
+	for _, pr := range []struct {
+		re                            *pattern
+		pnum, punit, per, rnum, runit int
+	}{
+		{rePrincipal, 1, 2, 3, 4, 5},
+		{rePrincipalBare, 1, 2, 3, 4, 5},
+		{rePrincipalEN, 1, 2, 5, 3, 4},
+		{rePrincipalEN2, 1, 2, 5, 3, 4},
+	} {
+		for _, m := range pr.re.findAllSubmatchIndex(t, -1) {
+			// "买了一款…年化2.3%": a bare numeral without a unit is not a
+			// principal, and a return written as a percentage is read below.
+			if sub(s, m, 2*pr.punit) == "" && parseAmount(sub(s, m, 2*pr.pnum), "") < 100 {
+				continue
+			}
+			if rest := s[m[1]:]; strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, "个点") || strings.HasPrefix(rest, "点") {
+				continue
+			}
+			p := parseAmount(sub(s, m, 2*pr.pnum), sub(s, m, 2*pr.punit))
+			r := parseAmount(sub(s, m, 2*pr.rnum), sub(s, m, 2*pr.runit))
+			// "投3万每月返3000": an unmarked return beside a marked principal is in yuan.
+			if p > 0 && r > 0 && r < p*10 {
+				consider(m[0], m[1], perMonth(r/p, periodOf(sub(s, m, 2*pr.per))))
+			}
 		}
 	}
 	// Percentages: which submatch holds the number and which the period.
@@ -137,7 +157,7 @@ func perMonth(r float64, p period) float64 {
 
 // parseAmount reads "3", "1.5", "三", "两万" with an optional unit.
 func parseAmount(num, unit string) float64 {
-	v, err := strconv.ParseFloat(num, 64)
+	v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
 	if err != nil {
 		v = parseChineseNumber(num)
 	}
