@@ -188,6 +188,9 @@ func TestReturnArithmetic(t *testing.T) {
 		{"it pays 10 points a month", 0.10, true},
 		{"monthly return of 8%", 0.08, true},
 		{"年化12%", 0.00949, false},
+		{"三万块每个月返三千", 0.10, true},
+		{"I put in 30,000 and they pay me 3,000 a month", 0.10, true},
+		{"30000 yuan invested returns 3000 yuan every month", 0.10, true},
 	}
 	for _, tt := range tests {
 		a := c.Classify(context.Background(), tt.text)
