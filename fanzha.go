@@ -160,10 +160,14 @@ type Rate struct {
 
 // Assessment is the verdict on one text or on a whole conversation.
 type Assessment struct {
-	Label      ScamType    `json:"label"`
-	Risk       Risk        `json:"risk"`
-	Score      float64     `json:"score"` // 0..1, how likely this is fraud
-	Paid       bool        `json:"paid"`
+	Label ScamType `json:"label"`
+	Risk  Risk     `json:"risk"`
+	Score float64  `json:"score"` // 0..1, how likely this is fraud
+	Paid  bool     `json:"paid"`
+	// SaysPaid: the text says money already left, whatever the label. Paid
+	// needs a fraud label too; in a conversation, "我已经转了" after a scam
+	// was recognised makes the whole conversation paid.
+	SaysPaid   bool        `json:"says_paid,omitempty"`
 	Lang       Lang        `json:"lang"`
 	Flags      []Flag      `json:"flags"`
 	Matches    []Match     `json:"matches"`

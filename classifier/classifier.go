@@ -179,11 +179,11 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	case s >= thresholdLow:
 		a.Risk = fanzha.RiskLow
 	}
+	a.SaysPaid = paid
 	if a.Label.IsFraud() && paid {
 		a.Paid = true
 		a.Risk = fanzha.RiskHigh
-		a.Flags = append([]fanzha.Flag{{ID: "already_paid", Span: f.Span(ps, pe), Text: fanzha.Text{
-			ZH: "你说钱已经转出：请立即报警止付，时间就是金钱", EN: "you say money has already left: report it now to stop the payment, minutes matter"}}}, a.Flags...)
+		a.Flags = append([]fanzha.Flag{paidFlag(f.Span(ps, pe))}, a.Flags...)
 	}
 	// A text that tries to steer the bot is never a reason to relax.
 	if manipulated && a.Risk < fanzha.RiskHigh {
@@ -192,6 +192,11 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	a.Score = score(s, a.Risk)
 	sortFlags(a.Flags)
 	return a
+}
+
+func paidFlag(span string) fanzha.Flag {
+	return fanzha.Flag{ID: "already_paid", Span: span, Text: fanzha.Text{
+		ZH: "你说钱已经转出：请立即报警止付，时间就是金钱", EN: "you say money has already left: report it now to stop the payment, minutes matter"}}
 }
 
 // satisfied reports whether a hard flag's conditions hold.
@@ -300,11 +305,14 @@ func Accumulate(prev, cur fanzha.Assessment) fanzha.Assessment {
 		out.Label = prev.Label
 	}
 	out.Score = math.Max(prev.Score, cur.Score)
-	out.Paid = prev.Paid || cur.Paid
+	out.Paid = prev.Paid || cur.Paid || (cur.SaysPaid && out.Label.IsFraud())
+	out.Flags = mergeFlags(cur.Flags, prev.Flags)
 	if out.Paid && out.Label.IsFraud() {
 		out.Risk = fanzha.RiskHigh
+		if !cur.Paid && cur.SaysPaid {
+			out.Flags = mergeFlags([]fanzha.Flag{paidFlag("")}, out.Flags)
+		}
 	}
-	out.Flags = mergeFlags(cur.Flags, prev.Flags)
 	out.Indicators = mergeIndicators(prev.Indicators, cur.Indicators)
 	if out.Rate == nil || (prev.Rate != nil && prev.Rate.Monthly > out.Rate.Monthly) {
 		out.Rate = prev.Rate

@@ -369,3 +369,19 @@ func BenchmarkClassifyDevSet(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// "我已经转了" after a scam was recognised makes the conversation paid, even
+// though the sentence alone names no scam.
+func TestAccumulatePaidLater(t *testing.T) {
+	c := newClassifier(t)
+	ctx := context.Background()
+	conv := classifier.Accumulate(fanzha.Assessment{}, c.Classify(ctx, "京东客服说我开通了百万保障，不取消每个月扣800"))
+	alone := c.Classify(ctx, "我已经按他说的转了2万过去了")
+	if alone.Paid || !alone.SaysPaid {
+		t.Fatalf("alone: paid %v says paid %v", alone.Paid, alone.SaysPaid)
+	}
+	conv = classifier.Accumulate(conv, alone)
+	if !conv.Paid || conv.Risk != fanzha.RiskHigh || conv.Label != fanzha.CustomerService || !hasFlag(conv, "already_paid") {
+		t.Errorf("conversation: %s/%s paid %v flags %v", conv.Label, conv.Risk, conv.Paid, conv.FlagIDs())
+	}
+}
