@@ -33,7 +33,6 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
-	"github.com/fanzha/fanzha/session"
 )
 
 // Defaults for Options.
@@ -67,7 +66,8 @@ type Advisor interface {
 	StopPayment(lang fanzha.Lang) advice.Reply
 }
 
-// Options configure a Bot. Token, Classifier and Advisor are required.
+// Options configure a Bot. Token, Classifier, Advisor, Sessions and
+// Updates are required.
 type Options struct {
 	Token string
 	// API is the Bot API base URL; the bot calls API/bot<token>/<method>.
@@ -91,7 +91,8 @@ type Options struct {
 	// Accumulate merges a conversation's assessment with a new message's
 	// (classifier.Accumulate). Nil: each message stands alone.
 	Accumulate func(prev, cur fanzha.Assessment) fanzha.Assessment
-	// Sessions and Updates default to one in-memory store.
+	// Sessions keeps conversations; Updates the polling offset and the
+	// webhook updates seen (session.Memory is both).
 	Sessions fanzha.SessionStore
 	Updates  fanzha.UpdateLog
 	Logger   *slog.Logger
@@ -144,6 +145,9 @@ func New(o Options) (*Bot, error) {
 	if o.Classifier == nil || o.Advisor == nil {
 		return nil, errors.New("bot: a classifier and an advisor are required")
 	}
+	if o.Sessions == nil || o.Updates == nil {
+		return nil, errors.New("bot: a session store and an update log are required")
+	}
 	if o.API == "" {
 		o.API = DefaultAPI
 	}
@@ -156,15 +160,6 @@ func New(o Options) (*Bot, error) {
 	}
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = DefaultSessionTTL
-	}
-	if o.Sessions == nil || o.Updates == nil {
-		m := session.NewMemory()
-		if o.Sessions == nil {
-			o.Sessions = m
-		}
-		if o.Updates == nil {
-			o.Updates = m
-		}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

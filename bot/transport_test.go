@@ -14,6 +14,7 @@ import (
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/session"
 )
 
 // TestRestart stops the bot while a reply is still in flight, lets updates
@@ -210,7 +211,8 @@ func TestTokenNeverLogged(t *testing.T) {
 		api.Close()
 		cls, adv := engine(t)
 		logs := &logBuffer{}
-		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Classifier: cls, Advisor: adv,
+		store := session.NewMemory()
+		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 		if err != nil {
 			t.Fatal(err)
@@ -229,7 +231,8 @@ func TestTokenNeverLogged(t *testing.T) {
 	t.Run("wrong token", func(t *testing.T) {
 		api := bottest.NewServer(t)
 		cls, adv := engine(t)
-		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Classifier: cls, Advisor: adv})
+		store := session.NewMemory()
+		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store})
 		if err != nil {
 			t.Fatal(err)
 		}

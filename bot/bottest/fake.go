@@ -80,13 +80,14 @@ type Server struct {
 	nextMsgID int64
 	pushed    map[int64]time.Time
 	closed    bool
+	ok        map[string]int // successful calls by method
 }
 
 var msgIDs atomic.Int64
 
 // NewServer starts a fake server; it is closed when the test ends.
 func NewServer(tb testing.TB) *Server {
-	s := &Server{Token: Token, nextID: 1000, failures: map[string][]*Failure{}, wake: make(chan struct{}), pushed: map[int64]time.Time{}}
+	s := &Server{Token: Token, nextID: 1000, failures: map[string][]*Failure{}, wake: make(chan struct{}), pushed: map[int64]time.Time{}, ok: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -188,6 +189,13 @@ func (s *Server) Calls(method string) []Call {
 	return out
 }
 
+// Count returns how many calls to method succeeded.
+func (s *Server) Count(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ok[method]
+}
+
 // Sent returns the sendMessage calls that succeeded, optionally only to
 // chat (0: all).
 func (s *Server) Sent(chat int64) []Call {
@@ -263,6 +271,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	status := s.handle(w, r, method, params)
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: method, Params: params, Status: status, At: time.Now()})
+	if status == http.StatusOK {
+		s.ok[method]++
+	}
 	s.mu.Unlock()
 }
 

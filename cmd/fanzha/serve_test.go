@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fanzha/fanzha/bot"
+	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/config"
+)
+
+// syncBuffer is a log sink shared by the server's goroutines and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serving is `fanzha serve` running in the test: the real Main, configured
+// in code, against a fake Bot API server.
+type serving struct {
+	logs   *syncBuffer
+	base   string // http://addr of FANZHA_LISTEN
+	cancel context.CancelFunc
+	done   chan error
+	once   sync.Once
+	err    error
+}
+
+var listenRE = regexp.MustCompile(`msg="http listening" addr=(\S+)`)
+
+func startServe(t *testing.T, api *bottest.Server, mod func(*config.Config)) *serving {
+	t.Helper()
+	c := config.Default()
+	c.Telegram.Token = api.Token
+	c.Telegram.API = api.URL()
+	c.Listen = "127.0.0.1:0"
+	c.LogLevel = "debug"
+	if mod != nil {
+		mod(&c)
+	}
+	s := &serving{logs: &syncBuffer{}, done: make(chan error, 1)}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: s.logs, Getenv: func(string) string { return "" }, Config: &c}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() {
+		err := m.Run(ctx, []string{"serve"})
+		m.Close()
+		s.done <- err
+	}()
+	t.Cleanup(func() { _ = s.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if mm := listenRE.FindStringSubmatch(s.logs.String()); mm != nil {
+			s.base = "http://" + mm[1]
+			break
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve stopped at start: %v\n%s", err, s.logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s", s.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitUntil(t, "ready", func() bool { code, _ := httpGet(s.base + "/readyz"); return code == 200 })
+	return s
+}
+
+// stop is SIGTERM: cancel the context, wait for Run to return.
+func (s *serving) stop() error {
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case s.err = <-s.done:
+		case <-time.After(30 * time.Second):
+			s.err = fmt.Errorf("serve did not stop within 30s")
+		}
+	})
+	return s.err
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func httpGet(url string) (int, string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func contains(t *testing.T, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Errorf("want %q in:\n%s", sub, s)
+		}
+	}
+}
+
+const (
+	e2eScamZH = "客服说我的百万保障要关闭，不然每月扣费，让我开屏幕共享，再把钱转到安全账户"
+	e2eScamEN = "A police officer called: my ID card is linked to money laundering and I must transfer my savings to a safe account today"
+	e2eBenign = "明天上午去银行柜台办业务，记得带身份证"
+	e2ePolice = "【公安提示】您名下身份证涉嫌一起跨境洗钱案，请于今日17时前致电配合调查，并将资金转入安全账户进行资金清查。"
+)
+
+// TestServePolling runs `fanzha serve` in polling mode through a private
+// conversation in both languages, a forward, a group, a button press, a
+// 429, a malformed update, health and metrics, and a restart in the middle.
+func TestServePolling(t *testing.T) {
+	api := bottest.NewServer(t)
+	api.PushRaw(1, `{"update_id": 1, "message": "malformed"}`)
+	api.Fail("getUpdates", bottest.Failure{Code: 500})
+	s := startServe(t, api, nil)
+
+	t.Run("private Chinese", func(t *testing.T) {
+		api.Push(bottest.Private(11, e2eScamZH))
+		r := api.WaitSent(t, 11, 1)[0]
+		contains(t, r.Text(), "高风险", "96110")
+		if r.Params.Get("parse_mode") != "HTML" {
+			t.Error("not HTML")
+		}
+	})
+	t.Run("private English", func(t *testing.T) {
+		api.Push(bottest.Private(12, e2eScamEN))
+		contains(t, api.WaitSent(t, 12, 1)[0].Text(), "High risk", "96110")
+	})
+	t.Run("forwarded from a hidden user", func(t *testing.T) {
+		m := bottest.Message(bottest.PrivateChat(13), 13, e2ePolice)
+		m["forward_origin"] = map[string]any{"type": "hidden_user", "date": 1700000000, "sender_user_name": "王警官"}
+		api.Push(bottest.Wrap(m))
+		contains(t, api.WaitSent(t, 13, 1)[0].Text(), "这条转发的消息", "匹配的已知剧本")
+	})
+	t.Run("group", func(t *testing.T) {
+		const group = -500
+		target := bottest.Message(bottest.GroupChat(group), 2, e2ePolice)
+		api.Push(bottest.Wrap(target))                                  // silent
+		api.Push(bottest.Group(group, 3, "大家好"))                        // silent
+		check := bottest.Message(bottest.GroupChat(group), 3, "/check") // answered
+		check["reply_to_message"] = target
+		api.Push(bottest.Wrap(check))
+		sent := api.WaitSent(t, group, 1)
+		contains(t, sent[0].Text(), "高风险")
+		if got, want := sent[0].Params.Get("reply_to_message_id"), fmt.Sprint(target["message_id"]); got != want {
+			t.Errorf("reply_to_message_id %s, want %s", got, want)
+		}
+	})
+	t.Run("button and 429", func(t *testing.T) {
+		const user = 14
+		api.Push(bottest.Private(user, e2eScamZH))
+		verdict := api.WaitSent(t, user, 1)[0]
+		data := bottest.Buttons(verdict)["我已经转账了"]
+		if data == "" {
+			t.Fatalf("no paid button: %v", bottest.Buttons(verdict))
+		}
+		api.Fail("sendMessage", bottest.Failure{Code: 429, RetryAfter: 1, ChatID: user})
+		api.Push(bottest.Callback(user, bottest.SentMessage(verdict, bottest.PrivateChat(user), 77), data))
+		contains(t, api.WaitSent(t, user, 2)[1].Text(), "止付")
+	})
+	t.Run("health and metrics", func(t *testing.T) {
+		if code, _ := httpGet(s.base + "/healthz"); code != 200 {
+			t.Errorf("/healthz %d", code)
+		}
+		code, body := httpGet(s.base + "/metrics")
+		if code != 200 {
+			t.Fatalf("/metrics %d", code)
+		}
+		contains(t, body, `fanzha_updates_total{kind="message"}`, `fanzha_replies_total{risk="high"`,
+			`fanzha_update_duration_seconds_bucket{le="0.05"}`, `fanzha_errors_total{kind="telegram_429"}`,
+			`fanzha_errors_total{kind="telegram_5xx"}`, `fanzha_errors_total{kind="malformed_update"} 1`)
+	})
+
+	// Restart in the middle: one reply is in flight (refused once with a
+	// 429) when serve is stopped; more updates arrive while it is down.
+	api.Fail("sendMessage", bottest.Failure{Code: 429, RetryAfter: 1, ChatID: 20})
+	api.Push(bottest.Private(20, e2eBenign))
+	waitUntil(t, "the refused reply", func() bool {
+		for _, c := range api.Calls("sendMessage") {
+			if c.ChatID() == 20 {
+				return true
+			}
+		}
+		return false
+	})
+	if err := s.stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if code, _ := httpGet(s.base + "/healthz"); code == 200 {
+		t.Error("still listening after stop")
+	}
+	for i := range 3 {
+		api.Push(bottest.Private(int64(21+i), e2eBenign))
+	}
+	s2 := startServe(t, api, nil)
+	for i := range 3 {
+		api.WaitSent(t, int64(21+i), 1)
+	}
+	if err := s2.stop(); err != nil {
+		t.Fatalf("serve after restart: %v", err)
+	}
+	per := map[int64]int{}
+	for _, c := range api.Sent(0) {
+		per[c.ChatID()]++
+	}
+	for chat, want := range map[int64]int{11: 1, 12: 1, 13: 1, -500: 1, 14: 2, 20: 1, 21: 1, 22: 1, 23: 1} {
+		if per[chat] != want {
+			t.Errorf("chat %d: %d messages, want %d", chat, per[chat], want)
+		}
+	}
+	secret := api.Token[strings.IndexByte(api.Token, ':')+1:]
+	for _, logs := range []string{s.logs.String(), s2.logs.String()} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the token is in the log:\n%s", logs)
+		}
+		// Privacy: no message text in the logs, even at debug level.
+		for _, text := range []string{e2eScamZH, "百万保障", e2eBenign, "王警官"} {
+			if strings.Contains(logs, text) {
+				t.Errorf("message text %q is in the log", text)
+			}
+		}
+	}
+}
+
+func TestServeWebhook(t *testing.T) {
+	api := bottest.NewServer(t)
+	const secret = "webhook-Secret_42"
+	s := startServe(t, api, func(c *config.Config) {
+		c.Telegram.WebhookURL = "https://fanzha.example.org/tg/updates"
+		c.Telegram.WebhookSecret = secret
+	})
+	if wh := api.Webhook(); wh.Get("url") != "https://fanzha.example.org/tg/updates" || wh.Get("secret_token") != secret {
+		t.Fatalf("setWebhook: %v", wh)
+	}
+	post := func(sec, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, s.base+"/tg/updates", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if sec != "" {
+			req.Header.Set(bot.SecretHeader, sec)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	update := func(id, chat int) string {
+		return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": %d, "date": 1700000000, "chat": {"id": %d, "type": "private"}, "from": {"id": %d, "is_bot": false, "first_name": "A"}, "text": %q}}`, id, id, chat, chat, e2eScamZH)
+	}
+	tests := []struct {
+		name, secret, body string
+		status             int
+	}{
+		{"right secret", secret, update(1, 31), 200},
+		{"redelivery", secret, update(1, 31), 200},
+		{"wrong secret", "nope", update(2, 32), 401},
+		{"missing secret", "", update(3, 33), 401},
+		{"malformed", secret, `{"update_id": `, 400},
+	}
+	for _, tc := range tests {
+		if got := post(tc.secret, tc.body); got != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.name, got, tc.status)
+		}
+	}
+	contains(t, api.WaitSent(t, 31, 1)[0].Text(), "高风险")
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(api.Sent(31)); n != 1 {
+		t.Errorf("redelivered update answered %d times", n)
+	}
+	if n := len(api.Sent(32)) + len(api.Sent(33)); n != 0 {
+		t.Errorf("%d replies to unauthenticated updates", n)
+	}
+	if n := len(api.Calls("getUpdates")); n != 0 {
+		t.Errorf("%d getUpdates calls in webhook mode", n)
+	}
+	if strings.Contains(s.logs.String(), secret) {
+		t.Error("the webhook secret is in the log")
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(c *config.Config, api *bottest.Server)
+		want string
+	}{
+		{"no token", func(c *config.Config, _ *bottest.Server) { c.Telegram.Token = "" }, "FANZHA_TELEGRAM_TOKEN"},
+		{"token refused", func(c *config.Config, _ *bottest.Server) { c.Telegram.Token = "1:refused-by-server" }, "getMe"},
+		{"bad listen address", func(c *config.Config, _ *bottest.Server) { c.Listen = "127.0.0.1:99999" }, "FANZHA_LISTEN"},
+		{"webhook path taken", func(c *config.Config, _ *bottest.Server) { c.Telegram.WebhookURL = "https://x.example.org/metrics" }, "taken"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			api := bottest.NewServer(t)
+			c := config.Default()
+			c.Telegram.Token = api.Token
+			c.Telegram.API = api.URL()
+			c.Listen = "127.0.0.1:0"
+			tc.mod(&c, api)
+			var logs syncBuffer
+			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &logs, Getenv: func(string) string { return "" }, Config: &c}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := m.Run(ctx, []string{"serve"})
+			m.Close()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("serve = %v, want an error naming %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "refused-by-server") {
+				t.Errorf("the token is in the error: %v", err)
+			}
+		})
+	}
+}
