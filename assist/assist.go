@@ -286,11 +286,23 @@ func (e *Engine) merge(det fanzha.Assessment, op fanzha.Opinion, source string) 
 }
 
 // key is the cache key of text: its normalised form (textnorm: case,
-// width, traditional characters, filler symbols) with outer and repeated
-// spaces removed, hashed with the namespace.
+// width, traditional characters, filler symbols between Han characters),
+// with spaces dropped except one between two Latin words, hashed with the
+// namespace.
 func (e *Engine) key(text string) string {
-	norm := strings.Join(strings.Fields(textnorm.String(text)), " ")
-	h := sha256.Sum256([]byte(e.o.CacheNamespace + "\x00" + norm))
+	var b strings.Builder
+	words := strings.Fields(textnorm.String(text))
+	for i, w := range words {
+		if i > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(words[i-1])
+			next, _ := utf8.DecodeRuneInString(w)
+			if prev < utf8.RuneSelf && next < utf8.RuneSelf {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(w)
+	}
+	h := sha256.Sum256([]byte(e.o.CacheNamespace + "\x00" + b.String()))
 	return "fanzha:llm:v1:" + hex.EncodeToString(h[:])
 }
 
