@@ -246,11 +246,8 @@ func (c *Client) request(text string, a fanzha.Assessment) openai.ChatCompletion
 // fail counts and logs an error and returns it.
 func (c *Client) fail(e *fanzha.AssistantError) error {
 	c.failures[e.Kind].Add(1)
-	if e.Kind == fanzha.FailBackoff {
-		c.log.Debug("llm call skipped", "kind", e.Kind, "retry_after", e.RetryAfter)
-	} else {
-		c.log.Warn("llm call failed", "kind", e.Kind, "status", e.Status, "err", e)
-	}
+	// Debug only: the caller (assist) logs the fallback at warn.
+	c.log.Debug("llm call failed", "kind", e.Kind, "status", e.Status, "err", e)
 	return e
 }
 
@@ -389,12 +386,30 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// answer is the JSON the model must produce.
+// answer is the JSON the model must produce. Reasons may come as one
+// string and the question as "question": small models do that.
 type answer struct {
-	Label        string   `json:"label"`
-	Risk         string   `json:"risk"`
-	Reasons      []string `json:"reasons"`
-	NextQuestion string   `json:"next_question"`
+	Label        string  `json:"label"`
+	Risk         string  `json:"risk"`
+	Reasons      reasons `json:"reasons"`
+	NextQuestion string  `json:"next_question"`
+	Question     string  `json:"question"`
+}
+
+type reasons []string
+
+func (r *reasons) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*r = reasons{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*r = many
+	return nil
 }
 
 var thinkBlock = regexp.MustCompile(`(?s)<think>.*?</think>`)
@@ -425,6 +440,9 @@ func parseAnswer(resp openai.ChatCompletionResponse) (fanzha.Opinion, error) {
 	risk, err := fanzha.ParseRisk(ans.Risk)
 	if err != nil {
 		return fanzha.Opinion{}, fmt.Errorf("answer has unknown risk %q", clipRunes(ans.Risk, 30))
+	}
+	if ans.NextQuestion == "" {
+		ans.NextQuestion = ans.Question
 	}
 	op := fanzha.Opinion{Label: label, Risk: risk, Question: cleanLine(ans.NextQuestion)}
 	for _, r := range ans.Reasons {

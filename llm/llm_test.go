@@ -298,6 +298,7 @@ func TestTextIsQuotedData(t *testing.T) {
 func TestLenientJSONExtraction(t *testing.T) {
 	tests := []struct{ name, content string }{
 		{"code fence", "```json\n{\"label\":\"investment\",\"risk\":\"HIGH\",\"reasons\":[\"月息10%\"],\"next_question\":\"\"}\n```"},
+		{"reasons as one string, question key", "{\"label\":\"investment\",\"risk\":\"high\",\"reasons\":\"月息10%\",\"question\":\"q\"}"},
 		{"think block", "<think>用户说{可能}</think>{\"label\":\" Investment \",\"risk\":\"high\",\"reasons\":[\"月息10%\"]}"},
 	}
 	for _, tt := range tests {
@@ -381,7 +382,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 		_, _ = c.Review(context.Background(), text, hardPolice)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "llm call failed") {
+	if !strings.Contains(out, "llm call failed") || !strings.Contains(out, "rejected the API key") {
 		t.Fatalf("nothing logged:\n%s", out)
 	}
 	for _, s := range []string{testKey, "6222020200112233445"} {

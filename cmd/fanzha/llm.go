@@ -12,10 +12,15 @@ import (
 
 // newAssist builds the assistant policy from the configuration. It always
 // returns an engine: with llm.mode off (the default without a base URL)
-// its Assess is classify alone, so callers need no nil checks. The limits
-// and the in-memory cache take assist's defaults (6 calls a minute per
-// user, 120 in all, 4096 cached opinions for 24h).
-func newAssist(c *config.Config, classify func(context.Context, string) fanzha.Assessment, logger *slog.Logger) (*assist.Engine, error) {
+// its Assess is classify alone, so callers need no nil checks; Mode()
+// tells which is in force. mods adjust the options before the engine is
+// built (eval lifts the call limits with noLimits). Without mods the limits
+// and the in-memory cache take assist's defaults: 6 calls a minute per
+// user, 120 in all, 4096 cached opinions for 24h.
+func newAssist(c *config.Config, classify func(context.Context, string) fanzha.Assessment, logger *slog.Logger, mods ...func(*assist.Options)) (*assist.Engine, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	mode, err := assist.ParseMode(c.LLM.Mode)
 	if err != nil {
 		return nil, err
@@ -35,11 +40,19 @@ func newAssist(c *config.Config, classify func(context.Context, string) fanzha.A
 	if err != nil {
 		return nil, err
 	}
-	return assist.New(classify, client, assist.Options{
+	o := assist.Options{
 		Mode:           mode,
 		Timeout:        c.LLM.Timeout,
 		CacheNamespace: c.LLM.BaseURL + " " + c.LLM.Model,
 		Allowed:        []string{c.Hotline, c.Police},
 		Logger:         logger,
-	}), nil
+	}
+	for _, m := range mods {
+		m(&o)
+	}
+	return assist.New(classify, client, o), nil
 }
+
+// noLimits lifts the per-user and global call limits (eval: one caller
+// running a labelled set on purpose).
+func noLimits(o *assist.Options) { o.UserPerMinute, o.GlobalPerMinute = -1, -1 }
