@@ -76,7 +76,7 @@ type Options struct {
 	// flag counts as uncertain (default 300).
 	LongText int
 	// GrayScore is the score at or above which a message labelled none
-	// counts as uncertain (default 0.3; the fraud threshold is 0.5).
+	// counts as uncertain (default 0.2; the fraud threshold is 0.5).
 	GrayScore float64
 	// Allowed are the numbers the assistant's words may contain (the
 	// hotline and police numbers); any other number of 5+ digits drops the
@@ -130,7 +130,7 @@ func New(classify ClassifyFunc, assistant fanzha.Assistant, o Options) *Engine {
 		o.LongText = 300
 	}
 	if o.GrayScore <= 0 {
-		o.GrayScore = 0.3
+		o.GrayScore = 0.2
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -178,7 +178,7 @@ func (e *Engine) Review(ctx context.Context, userKey, text string, det fanzha.As
 // rules found no hard flag (a hard flag already means high risk on
 // evidence) and the case is in the gray zone —
 //   - a fraud label at low or medium risk, or
-//   - label none with a score of at least GrayScore (0.3 by default: some
+//   - label none with a score of at least GrayScore (0.2 by default: some
 //     evidence, below the fraud threshold 0.5), or
 //   - a long text (more than LongText runes, 300 by default) that the
 //     rules may have read only in part.
