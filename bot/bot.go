@@ -87,7 +87,11 @@ type Options struct {
 	SessionTTL time.Duration
 
 	Classifier Classifier
-	Advisor    Advisor
+	// Assess, when set, judges what users ask about instead of
+	// Classifier.Classify: it also gets the user's key ("tg:<user id>"),
+	// for an assistant's per-user limits (assist.Engine.Assess).
+	Assess  func(ctx context.Context, userKey, text string) fanzha.Assessment
+	Advisor Advisor
 	// Accumulate merges a conversation's assessment with a new message's
 	// (classifier.Accumulate). Nil: each message stands alone.
 	Accumulate func(prev, cur fanzha.Assessment) fanzha.Assessment

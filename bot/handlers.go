@@ -68,7 +68,7 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 // its evidence to the conversation.
 func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess fanzha.Session, text string, forwarded bool) {
 	m := in.u.Message
-	a := b.opts.Classifier.Classify(ctx, text)
+	a := b.assess(ctx, senderID(m), text)
 	conv := a
 	if b.opts.Accumulate != nil && sess.Assessment.Label != "" {
 		conv = b.opts.Accumulate(sess.Assessment, a)
@@ -228,7 +228,8 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 		return
 	}
 	// A forwarded message nobody asked about: speak only if it is high risk,
-	// and never beyond the sender's rate limit (silently).
+	// and never beyond the sender's rate limit (silently). The classifier
+	// alone decides: an assistant is not asked about every forward.
 	a := b.opts.Classifier.Classify(ctx, text)
 	if a.Risk < fanzha.RiskHigh {
 		return
@@ -245,7 +246,7 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 // judgeInGroup answers a question asked in a group about one message. Group
 // verdicts do not accumulate: each message is judged on its own.
 func (b *Bot) judgeInGroup(ctx context.Context, in *incoming, text string, forwarded bool, replyTo int) {
-	a := b.opts.Classifier.Classify(ctx, text)
+	a := b.assess(ctx, senderID(in.u.Message), text)
 	a.Forwarded = forwarded
 	b.replyAssessment(ctx, in.u.Message.Chat.ID, replyTo, a, a.Lang)
 	b.log.Debug("judged in a group", "update_id", in.id, "chat_id", in.u.Message.Chat.ID, "verdict", a.String())
@@ -477,8 +478,8 @@ func sessionKey(chatID int64) string { return "tg:" + strconv.FormatInt(chatID, 
 func (b *Bot) loadSession(ctx context.Context, key string) fanzha.Session {
 	s, err := b.opts.Sessions.Get(ctx, key)
 	if err != nil && !errors.Is(err, fanzha.ErrNotFound) {
-		b.metrics.Error("store")
-		b.log.Error("cannot read a session; answering without it", "key", key, "err", err)
+		b.storeFailed("cannot read a session; answering without it", key, err)
+		return fanzha.Session{}
 	}
 	return s
 }
@@ -486,9 +487,19 @@ func (b *Bot) loadSession(ctx context.Context, key string) fanzha.Session {
 func (b *Bot) saveSession(ctx context.Context, key string, s fanzha.Session) {
 	s.Updated = b.opts.Now()
 	if err := b.opts.Sessions.Put(ctx, key, s, b.opts.SessionTTL); err != nil {
-		b.metrics.Error("store")
-		b.log.Error("cannot store a session", "key", key, "err", err)
+		b.storeFailed("cannot store a session", key, err)
 	}
+}
+
+// storeFailed counts and logs a store error. An unavailable store says so
+// itself, once per outage, so each failed call is only a debug line.
+func (b *Bot) storeFailed(msg, key string, err error) {
+	b.metrics.Error("store")
+	if errors.Is(err, fanzha.ErrUnavailable) {
+		b.log.Debug(msg, "key", key, "err", err)
+		return
+	}
+	b.log.Error(msg, "key", key, "err", err)
 }
 
 // sessionLang is the language to speak outside a verdict: the one chosen,
@@ -504,6 +515,14 @@ func (b *Bot) sessionLang(s fanzha.Session) fanzha.Lang {
 }
 
 // --- helpers ---
+
+// assess judges a text a user asked about.
+func (b *Bot) assess(ctx context.Context, user int64, text string) fanzha.Assessment {
+	if b.opts.Assess != nil {
+		return b.opts.Assess(ctx, "tg:"+strconv.FormatInt(user, 10), text)
+	}
+	return b.opts.Classifier.Classify(ctx, text)
+}
 
 func (b *Bot) text(k string, lang fanzha.Lang) string { return advice.Text(k, lang) }
 

@@ -1,9 +1,14 @@
 package bot_test
 
 import (
+	"context"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
+	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 )
 
@@ -165,5 +170,32 @@ func TestMedia(t *testing.T) {
 			api.Push(bottest.Wrap(msg))
 			mustContain(t, api.WaitSent(t, user, 1)[0].Text(), tc.want)
 		})
+	}
+}
+
+// TestAssessGetsUserKey: with Options.Assess set (the LLM assistant), it
+// judges what users ask about and learns who asks.
+func TestAssessGetsUserKey(t *testing.T) {
+	api := bottest.NewServer(t)
+	var mu sync.Mutex
+	var keys []string
+	start(t, api, func(o *bot.Options) {
+		cls := o.Classifier
+		o.Assess = func(ctx context.Context, user, text string) fanzha.Assessment {
+			mu.Lock()
+			keys = append(keys, user)
+			mu.Unlock()
+			return cls.Classify(ctx, text)
+		}
+	})
+	api.Push(bottest.Private(31, scamZH))
+	api.Push(bottest.Group(-31, 32, "/check "+scamZH))
+	api.WaitSent(t, 31, 1)
+	api.WaitSent(t, -31, 1)
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(keys)
+	if want := []string{"tg:31", "tg:32"}; !slices.Equal(keys, want) {
+		t.Fatalf("Assess called for %v, want %v", keys, want)
 	}
 }

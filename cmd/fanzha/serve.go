@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -32,10 +34,39 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.Redis.URL != "" {
-		log.Warn("FANZHA_REDIS_URL is set, but this version keeps sessions in memory")
+	// The optional LLM assistant (off unless configured) gives a second
+	// reading of what users ask about.
+	llmConf := *c
+	if llmConf.LLM.Mode == "" { // a Config built in code, not by config.Load
+		llmConf.LLM.Mode = config.LLMOff
+		if llmConf.LLM.BaseURL != "" {
+			llmConf.LLM.Mode = config.LLMUncertain
+		}
 	}
-	store := session.NewMemory()
+	assistant, err := newAssist(&llmConf, e.classifier.Classify, log)
+	if err != nil {
+		return err
+	}
+	// Sessions, the polling offset and the webhook's seen updates: in
+	// memory, or in Redis (shared by replicas) when FANZHA_REDIS_URL is set.
+	var store interface {
+		fanzha.SessionStore
+		fanzha.UpdateLog
+	} = session.NewMemory()
+	if c.Redis.URL != "" {
+		r, err := session.OpenRedis(c.Redis.URL, session.RedisOptions{Logger: log})
+		if err != nil {
+			return fmt.Errorf("redis.url (FANZHA_REDIS_URL): %w", err)
+		}
+		m.closers = append(m.closers, r.Close)
+		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		if err := r.Ping(pctx); err != nil {
+			// Not fatal: replies go on without memory until Redis is back.
+			log.Error("redis is not answering; conversations are not remembered until it is", "err", err)
+		}
+		cancel()
+		store = r
+	}
 	b, err := bot.New(bot.Options{
 		Token:         c.Telegram.Token,
 		API:           c.Telegram.API,
@@ -46,6 +77,7 @@ func (m *Main) serve(ctx context.Context) error {
 		Police:        c.Police,
 		SessionTTL:    c.Session.TTL,
 		Classifier:    e.classifier,
+		Assess:        assistant.Assess,
 		Advisor:       e.advisor,
 		Accumulate:    classifier.Accumulate,
 		Sessions:      store,

@@ -15,6 +15,7 @@ import (
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/internal/redistest"
 )
 
 // syncBuffer is a log sink shared by the server's goroutines and the test.
@@ -346,5 +347,34 @@ func TestServeErrors(t *testing.T) {
 				t.Errorf("the token is in the error: %v", err)
 			}
 		})
+	}
+}
+
+// TestServeRedis: with FANZHA_REDIS_URL the conversation and the polling
+// offset live in Redis, so a new process carries on where the last stopped:
+// risk does not drop across a restart.
+func TestServeRedis(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{Own: true})
+	api := bottest.NewServer(t)
+	withRedis := func(c *config.Config) { c.Redis.URL = rs.URL }
+
+	s := startServe(t, api, withRedis)
+	api.Push(bottest.Private(41, e2eScamZH))
+	contains(t, api.WaitSent(t, 41, 1)[0].Text(), "高风险")
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2 := startServe(t, api, withRedis)
+	api.Push(bottest.Private(41, e2eBenign))
+	contains(t, api.WaitSent(t, 41, 2)[1].Text(), "高风险")
+	api.Push(bottest.Private(41, "/forget"))
+	api.Push(bottest.Private(41, e2eBenign))
+	contains(t, api.WaitSent(t, 41, 4)[3].Text(), "暂未发现诈骗迹象")
+	if err := s2.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(api.Sent(41)); n != 4 {
+		t.Errorf("%d replies, want 4", n)
 	}
 }
