@@ -429,3 +429,31 @@ func TestWriteMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse runs many users at once: every message is answered,
+// none is weaker than the rules, and the counters add up.
+func TestConcurrentUse(t *testing.T) {
+	s := newSetup(t, assist.Options{UserPerMinute: 3, GlobalPerMinute: 40})
+	s.srv.Default(llmtest.Answer("investment", "high", []string{"x"}, ""))
+	const users, each = 10, 6
+	var wg sync.WaitGroup
+	for u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				text := investText + strings.Repeat("!", u*each+i)
+				got := s.eng.Assess(context.Background(), string(rune('a'+u)), text)
+				notWeaker(t, got, grayInvest)
+			}
+		}()
+	}
+	wg.Wait()
+	st := s.eng.Stats()
+	if st.Assessments != users*each || st.Calls+st.LimitedUser+st.LimitedGlobal+st.CacheHits != users*each {
+		t.Fatalf("counters do not add up: %+v", st)
+	}
+	if st.Calls != users*3 || int64(s.srv.Count()) != st.Calls {
+		t.Fatalf("calls %d server %d, want %d", st.Calls, s.srv.Count(), users*3)
+	}
+}
