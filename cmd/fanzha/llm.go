@@ -21,7 +21,16 @@ func newAssist(c *config.Config, classify func(context.Context, string) fanzha.A
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	mode, err := assist.ParseMode(c.LLM.Mode)
+	// A Config built in code (tests) may skip Load's defaults: an empty
+	// mode means what it means there.
+	m := c.LLM.Mode
+	if m == "" {
+		m = config.LLMOff
+		if c.LLM.BaseURL != "" {
+			m = config.LLMUncertain
+		}
+	}
+	mode, err := assist.ParseMode(m)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,17 @@ func TestNewAssistFromConfig(t *testing.T) {
 			t.Fatal("off engine asked the model")
 		}
 	})
+	t.Run("config built in code, no mode", func(t *testing.T) {
+		c := config.Default()
+		eng, err := newAssist(&c, classify, nil)
+		if err != nil || eng.Mode() != assist.Off {
+			t.Fatalf("mode %v err %v", eng.Mode(), err)
+		}
+		c.LLM.BaseURL, c.LLM.Model = srv.BaseURL(), "m"
+		if eng, err = newAssist(&c, classify, nil); err != nil || eng.Mode() != assist.Uncertain {
+			t.Fatalf("with a base URL: mode %v err %v", eng.Mode(), err)
+		}
+	})
 	t.Run("always mode reaches the model", func(t *testing.T) {
 		c, err := config.Load("", env(map[string]string{
 			"FANZHA_LLM_BASE_URL": srv.BaseURL(), "FANZHA_LLM_MODEL": "m", "FANZHA_LLM_MODE": "always", "FANZHA_LLM_TIMEOUT": "2s",
