@@ -340,8 +340,16 @@ func (l longAdvisor) Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply {
 
 func TestLongReplySplit(t *testing.T) {
 	api := bottest.NewServer(t)
-	start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{o.Advisor} })
+	h := start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{o.Advisor} })
 	const user = 99
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, c := range api.Calls("") {
+				t.Logf("%s %d chat=%d len=%d mode=%q markup=%v", c.Method, c.Status, c.ChatID(), len(c.Text()), c.Params.Get("parse_mode"), c.Params.Get("reply_markup") != "")
+			}
+			t.Log(h.logs.String())
+		}
+	})
 	api.Push(bottest.Private(user, scamZH))
 	waitFor(t, "the split reply", func() bool {
 		s := api.Sent(user)

@@ -7,6 +7,7 @@
 package bottest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -268,14 +269,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
 	}
-	status := s.handle(w, r, method, params)
+	// The answer is buffered and the call recorded before it is sent, so
+	// calls are recorded in the order the client made them.
+	buf := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+	status := s.handle(buf, r, method, params)
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: method, Params: params, Status: status, At: time.Now()})
 	if status == http.StatusOK {
 		s.ok[method]++
 	}
 	s.mu.Unlock()
+	if status == 499 {
+		return // the client went away
+	}
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
 }
+
+// bufferedWriter holds a response until the call is recorded.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header         { return b.header }
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedWriter) WriteHeader(status int)      { b.status = status }
 
 // handle answers one call and returns the HTTP status it wrote.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p url.Values) int {
