@@ -247,7 +247,7 @@ func (g *Guard) admit(op string) (probe bool, err error) {
 }
 
 func (g *Guard) done(ctx context.Context, op string, probe bool, err error) error {
-	outage := err != nil && IsOutage(err) && ctx.Err() == nil
+	outage := err != nil && IsOutage(err) && !expired(ctx)
 	g.mu.Lock()
 	if probe {
 		g.probing = false
@@ -275,11 +275,24 @@ func (g *Guard) done(ctx context.Context, op string, probe bool, err error) erro
 	return err
 }
 
+// expired reports whether the caller's context is done or past its
+// deadline: a socket deadline taken from the context can fire a moment
+// before the context's own timer, and the caller's impatience is not an
+// outage.
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
+}
+
 // IsOutage reports whether err means Redis cannot serve us now (network
 // failure, timeout, closed pool, or a server refusing work: LOADING,
 // READONLY, MASTERDOWN, CLUSTERDOWN, TRYAGAIN, MISCONF, OOM, auth) rather
 // than a problem with one request (redis.Nil, WRONGTYPE, a failed
-// optimistic transaction, a caller's cancelled context).
+// optimistic transaction, a caller's cancelled context, an error of the
+// caller's own such as fanzha.ErrNotFound).
 func IsOutage(err error) bool {
 	if err == nil || errors.Is(err, redis.Nil) || errors.Is(err, redis.TxFailedErr) {
 		return false
@@ -308,12 +321,13 @@ func IsOutage(err error) bool {
 		errors.Is(err, redis.ErrPoolExhausted), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.EPIPE), errors.As(err, &operr), errors.As(err, &nerr):
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ENOENT),
+		errors.As(err, &operr), errors.As(err, &nerr):
 		return true
 	}
-	// Anything else that is not a server reply (a protocol surprise) is
-	// treated as unavailable too: we cannot trust the connection.
-	return !isReply(err)
+	// Anything else (not found, a record that does not decode, a bad
+	// argument) is about the request, not the server.
+	return false
 }
 
 // isReply reports whether err is an error reply from the server (go-redis
