@@ -68,6 +68,11 @@ func TestButtons(t *testing.T) {
 			mustContain(t, sent[4].Text(), tc.wantAfter)
 		})
 	}
+	t.Run("press without the message", func(t *testing.T) {
+		const user = 498
+		api.Push(map[string]any{"callback_query": map[string]any{"id": "cb-nomsg", "from": bottest.User(user, "zh"), "chat_instance": "1", "data": "fz1:paid:zh"}})
+		mustContain(t, api.WaitSent(t, user, 1)[0].Text(), "止付")
+	})
 	t.Run("unknown button data", func(t *testing.T) {
 		before := len(api.Calls("answerCallbackQuery"))
 		const user = 499

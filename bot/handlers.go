@@ -339,8 +339,13 @@ func (b *Bot) onCallback(ctx context.Context, in *incoming) {
 	var chatID int64
 	var msgID int
 	private := false
-	if q.Message != nil && q.Message.Chat != nil {
+	switch {
+	case q.Message != nil && q.Message.Chat != nil:
 		chatID, msgID, private = q.Message.Chat.ID, q.Message.MessageID, q.Message.Chat.IsPrivate()
+	case q.From != nil:
+		// No message (too old, or sent inline): answer in the user's
+		// private chat, whose id is theirs.
+		chatID, private = q.From.ID, true
 	}
 	if q.From != nil {
 		if ok, _ := b.limiter.allow(q.From.ID); !ok {

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -376,5 +380,91 @@ func TestServeRedis(t *testing.T) {
 	}
 	if n := len(api.Sent(41)); n != 4 {
 		t.Errorf("%d replies, want 4", n)
+	}
+}
+
+// TestServeProcessSIGTERM builds the real binary and runs it as a process:
+// SIGTERM in the middle of a stream of updates, then a restart. Every
+// update is answered exactly once and the exit is clean.
+func TestServeProcessSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "fanzha")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	api := bottest.NewServer(t)
+	run := func() (*exec.Cmd, *syncBuffer) {
+		var logs syncBuffer
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(),
+			"FANZHA_TELEGRAM_TOKEN="+api.Token,
+			"FANZHA_TELEGRAM_API="+api.URL(),
+			"FANZHA_LISTEN=127.0.0.1:0",
+			"FANZHA_LOG_LEVEL=debug",
+			"FANZHA_REDIS_URL=", "FANZHA_WEBHOOK_URL=", "FANZHA_LLM_BASE_URL=", "FANZHA_CONFIG=",
+		)
+		cmd.Stderr = &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
+		return cmd, &logs
+	}
+	stop := func(cmd *exec.Cmd) {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("exit after SIGTERM: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("no exit within 20s of SIGTERM")
+		}
+	}
+	texts := []string{e2eScamZH, e2eBenign, e2eScamEN, e2ePolice}
+	const slow = 70
+	api.Fail("sendMessage", bottest.Failure{Code: 429, RetryAfter: 1, ChatID: slow})
+	for i := range 20 {
+		api.Push(bottest.Private(int64(60+i), texts[i%len(texts)]))
+	}
+	cmd, logs1 := run()
+	waitUntil(t, "the refused reply", func() bool {
+		for _, c := range api.Calls("sendMessage") {
+			if c.ChatID() == slow {
+				return true
+			}
+		}
+		return false
+	})
+	stop(cmd)
+	for i := range 10 {
+		api.Push(bottest.Private(int64(80+i), texts[i%len(texts)]))
+	}
+	cmd, logs2 := run()
+	for i := range 30 {
+		api.WaitSent(t, int64(60+i), 1)
+	}
+	stop(cmd)
+	per := map[int64]int{}
+	for _, c := range api.Sent(0) {
+		per[c.ChatID()]++
+	}
+	for i := range 30 {
+		if n := per[int64(60+i)]; n != 1 {
+			t.Errorf("chat %d answered %d times", 60+i, n)
+		}
+	}
+	secret := api.Token[strings.IndexByte(api.Token, ':')+1:]
+	for _, l := range []string{logs1.String(), logs2.String()} {
+		if strings.Contains(l, secret) {
+			t.Errorf("token in the log:\n%s", l)
+		}
+		contains(t, l, "offset confirmed")
 	}
 }
