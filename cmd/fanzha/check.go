@@ -29,7 +29,7 @@ func runCheck(ctx context.Context, e *engine, args []string, out io.Writer) erro
 		return usageError{"check needs a text, e.g. fanzha check \"有人让我把钱转到安全账户\""}
 	}
 	text := strings.Join(words, " ")
-	a := e.classifier.Classify(ctx, text)
+	a := e.assist.Assess(ctx, "cli", text)
 	if asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetEscapeHTML(false)
@@ -87,7 +87,7 @@ func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error 
 			fmt.Fprintln(out, e.advisor.StopPayment(langOr(lang, conv.Lang)).Text())
 			continue
 		}
-		a := e.classifier.Classify(ctx, line)
+		a := e.assist.Assess(ctx, "cli", line)
 		conv = classifier.Accumulate(conv, a)
 		fmt.Fprintln(out, e.advisor.Reply(conv, langOr(lang, a.Lang)).Text())
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/assist"
 )
 
 // evalRecord is one labelled example.
@@ -119,7 +120,32 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 	wg.Wait()
 
 	r := scoreEval(recs, preds)
+	fmt.Fprintln(out, "== rules only ==")
 	r.write(out)
+	if e.assist.Mode() != assist.Off {
+		withModel := make([]fanzha.Assessment, len(recs))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range 4 { // network-bound
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					withModel[i] = e.assist.Review(ctx, "eval", recs[i].Text, preds[i])
+				}
+			}()
+		}
+		for i := range recs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		fmt.Fprintf(out, "\n== rules + model (%s mode) ==\n", e.assist.Mode())
+		scoreEval(recs, withModel).write(out)
+		st := e.assist.Stats()
+		fmt.Fprintf(out, "model: calls %d, cache hits %d, skipped %d, accepted %d (raised %d, relabelled %d), overruled %v, failures %v\n",
+			st.Calls, st.CacheHits, st.Skipped, st.Accepted, st.Raised, st.Relabelled, st.Overruled, st.Failures)
+	}
 	if o.showErrors {
 		for i, rec := range recs {
 			p := preds[i]

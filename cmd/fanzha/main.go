@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/fanzha/fanzha/advice"
+	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/knowledge"
@@ -109,6 +110,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	cmd, rest := args[0], args[1:]
 	var run func(*engine) error
+	var mods []func(*assist.Options)
 	switch cmd {
 	case "chat":
 		run = func(e *engine) error { return runChat(ctx, e, m.Stdin, m.Stdout) }
@@ -118,6 +120,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		run = func(e *engine) error { return runClassify(ctx, e, m.Stdin, m.Stdout) }
 	case "eval":
 		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
+		// One caller measuring a whole set: the per-user limits do not apply.
+		mods = append(mods, noLimits)
 	case "serve":
 		return m.serve(ctx)
 	case "help":
@@ -125,7 +129,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	if run != nil {
-		e, err := m.engine()
+		e, err := m.engine(mods...)
 		if err != nil {
 			return err
 		}
@@ -140,9 +144,10 @@ type engine struct {
 	corpus     *knowledge.Corpus
 	classifier *classifier.Classifier
 	advisor    *advice.Advisor
+	assist     *assist.Engine
 }
 
-func (m *Main) engine() (*engine, error) {
+func (m *Main) engine(mods ...func(*assist.Options)) (*engine, error) {
 	corpus, err := knowledge.Embedded()
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
@@ -152,10 +157,16 @@ func (m *Main) engine() (*engine, error) {
 		return nil, err
 	}
 	m.closers = append(m.closers, idx.Close)
+	cls := classifier.New(idx)
+	as, err := newAssist(m.Config, cls.Classify, m.logger(), mods...)
+	if err != nil {
+		return nil, err
+	}
 	return &engine{
 		corpus:     corpus,
-		classifier: classifier.New(idx),
+		classifier: cls,
 		advisor:    advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police}),
+		assist:     as,
 	}, nil
 }
 
