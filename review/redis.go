@@ -109,6 +109,9 @@ func (r *Redis) Close() error {
 	return nil
 }
 
+// Ping checks that Redis answers (the health probe).
+func (r *Redis) Ping(ctx context.Context) error { return r.conn.Ping(ctx) }
+
 // Consumer returns this replica's name in the consumer group.
 func (r *Redis) Consumer() string { return r.opts.Consumer }
 
