@@ -391,6 +391,7 @@ func TestServeProcessSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "fanzha")
+	// go test puts GOROOT/bin first on the PATH.
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
