@@ -24,7 +24,7 @@ const (
 	maxRetryAfter = 5 * time.Minute
 	// maxRetriesTransient is how many times a call is repeated after a 5xx
 	// or a network error.
-	maxRetriesTransient = 3
+	maxRetriesTransient = 5
 	backoffBase         = 200 * time.Millisecond
 	backoffMax          = 10 * time.Second
 )

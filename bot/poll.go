@@ -107,6 +107,10 @@ func (b *Bot) poll(ctx context.Context) error {
 	t := b.tracker
 	failures := 0
 	stored := start
+	// idle is how long to wait when a poll brings only updates already in
+	// hand: short at first, longer while one stays unfinished (a long
+	// retry_after, a slow assistant), so polls do not spin.
+	idle := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		if t.inHand() >= maxPending {
 			b.waitProgress(ctx, time.Second)
@@ -175,11 +179,16 @@ func (b *Bot) poll(ctx context.Context) error {
 				t.finish(id)
 			}
 		}
+		if fresh > 0 {
+			idle = 50 * time.Millisecond
+		}
 		switch {
 		case fresh == 0 && len(ups) > 0:
 			// Everything Telegram sent is still being handled: wait for
 			// some of it to finish instead of asking again at once.
-			b.waitProgress(ctx, 100*time.Millisecond)
+			b.waitProgress(ctx, idle)
+			idle = min(2*idle, time.Second)
+			continue
 		case len(ups) == 0 && time.Since(asked) < 20*time.Millisecond:
 			// A server that does not long-poll: do not spin.
 			_ = sleep(ctx, 20*time.Millisecond)
