@@ -12,7 +12,6 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/classifier"
-	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -31,19 +30,6 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	log := bot.RedactLogger(m.logger(), c.Telegram.Token, c.Telegram.WebhookSecret)
 	e, err := m.engine()
-	if err != nil {
-		return err
-	}
-	// The optional LLM assistant (off unless configured) gives a second
-	// reading of what users ask about.
-	llmConf := *c
-	if llmConf.LLM.Mode == "" { // a Config built in code, not by config.Load
-		llmConf.LLM.Mode = config.LLMOff
-		if llmConf.LLM.BaseURL != "" {
-			llmConf.LLM.Mode = config.LLMUncertain
-		}
-	}
-	assistant, err := newAssist(&llmConf, e.classifier.Classify, log)
 	if err != nil {
 		return err
 	}
@@ -77,12 +63,14 @@ func (m *Main) serve(ctx context.Context) error {
 		Police:        c.Police,
 		SessionTTL:    c.Session.TTL,
 		Classifier:    e.classifier,
-		Assess:        assistant.Assess,
-		Advisor:       e.advisor,
-		Accumulate:    classifier.Accumulate,
-		Sessions:      store,
-		Updates:       store,
-		Logger:        log,
+		// The optional LLM assistant (off unless configured) gives a
+		// second reading of what users ask about.
+		Assess:     e.assist.Assess,
+		Advisor:    e.advisor,
+		Accumulate: classifier.Accumulate,
+		Sessions:   store,
+		Updates:    store,
+		Logger:     log,
 	})
 	if err != nil {
 		return err
