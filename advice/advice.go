@@ -87,7 +87,11 @@ func (v *Advisor) Reply(a fanzha.Assessment, lang fanzha.Lang) Reply {
 		r.Sections = append(r.Sections, Section{Title: t("paid_title"), Lines: v.stopPayment(lang)})
 	}
 	if why := v.why(a, lang); len(why) > 0 {
-		r.Sections = append(r.Sections, Section{Title: t("why_title"), Lines: why})
+		title := t("why_title")
+		if a.Forwarded {
+			title = t("why_title_forwarded")
+		}
+		r.Sections = append(r.Sections, Section{Title: title, Lines: why})
 	}
 	if op := a.Assistant; op != nil && (len(op.Reasons) > 0 || op.Question != "") {
 		lines := append([]string{}, op.Reasons...)
@@ -98,7 +102,7 @@ func (v *Advisor) Reply(a fanzha.Assessment, lang fanzha.Lang) Reply {
 	}
 	info := v.corpus.Info(a.Label)
 	if a.Label.IsFraud() && info != nil {
-		if m, ok := v.bestMatch(a); ok && a.Forwarded {
+		if m, ok := v.bestMatch(a, lang); ok && a.Forwarded {
 			r.Sections = append(r.Sections, Section{Title: t("script_title"), Lines: []string{m}})
 		}
 		if a.Risk >= fanzha.RiskLow && !a.Paid {
@@ -157,18 +161,18 @@ func (v *Advisor) why(a fanzha.Assessment, lang fanzha.Lang) []string {
 		}
 	}
 	if len(out) == 0 && a.Label.IsFraud() {
-		if m, ok := v.bestMatch(a); ok {
+		if m, ok := v.bestMatch(a, lang); ok {
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-// bestMatch describes the closest script of the assessed type.
-func (v *Advisor) bestMatch(a fanzha.Assessment) (string, bool) {
+// bestMatch describes the closest script of the assessed type in lang.
+func (v *Advisor) bestMatch(a fanzha.Assessment, lang fanzha.Lang) (string, bool) {
 	for _, m := range a.Matches {
 		if m.Type == a.Label {
-			return fmt.Sprintf(text("similar", a.Lang), v.corpus.Name(m.Type, a.Lang), m.ID, m.Score*100), true
+			return fmt.Sprintf(text("similar", lang), v.corpus.Name(m.Type, lang), m.ID, m.Score*100), true
 		}
 	}
 	return "", false

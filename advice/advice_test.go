@@ -86,7 +86,7 @@ func TestForwardedNamesTheScript(t *testing.T) {
 	a := cl.Classify(context.Background(), "您好，我是京东客服，您开通了百万保障，不关闭每月扣费800元，请下载腾讯会议共享屏幕")
 	a.Forwarded = true
 	txt := adv.Reply(a, "").Text()
-	if !strings.HasPrefix(txt, "这条转发的消息") || !strings.Contains(txt, "匹配的已知剧本") {
+	if !strings.HasPrefix(txt, "这条转发的消息") || !strings.Contains(txt, "匹配的已知剧本") || !strings.Contains(txt, "消息里的原话") || strings.Contains(txt, "你说的话里") {
 		t.Errorf("forwarded reply:\n%s", txt)
 	}
 }
@@ -110,5 +110,16 @@ func TestTextsHaveBothLanguages(t *testing.T) {
 		if zh == "" || en == "" || zh == en || zh == k {
 			t.Errorf("text %q: zh %q en %q", k, zh, en)
 		}
+	}
+}
+
+// A Chinese message read with /lang en names the matched script in English.
+func TestMatchNamedInReplyLanguage(t *testing.T) {
+	cl, adv := setup(t, advice.Options{})
+	a := cl.Classify(context.Background(), "您好，我是京东客服，您开通了百万保障，不关闭每月扣费800元，请下载腾讯会议共享屏幕")
+	a.Forwarded = true
+	txt := adv.Reply(a, fanzha.EN).Text()
+	if strings.Contains(txt, "冒充电商物流客服") {
+		t.Errorf("English reply names the script in Chinese:\n%s", txt)
 	}
 }

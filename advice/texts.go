@@ -59,6 +59,9 @@ var messages = map[string]fanzha.Text{
 	"why_title": {
 		ZH: "为什么可疑（你说的话里）：",
 		EN: "Why (in your own words):"},
+	"why_title_forwarded": {
+		ZH: "为什么可疑（消息里的原话）：",
+		EN: "Why (in the message's own words):"},
 	"quote": {
 		ZH: "“%s”——%s",
 		EN: "\"%s\" — %s"},
