@@ -197,7 +197,7 @@ func isNoGroup(err error) bool { return redis.HasErrorPrefix(err, "NOGROUP") }
 // (XREADGROUP, blocking at most Block per call).
 func (r *Redis) Next(ctx context.Context) (fanzha.Case, error) {
 	for {
-		if err := ctx.Err(); err != nil {
+		if err := ctxErr(ctx); err != nil {
 			return fanzha.Case{}, err
 		}
 		var c fanzha.Case
@@ -214,8 +214,8 @@ func (r *Redis) Next(ctx context.Context) (fanzha.Case, error) {
 			return err
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return fanzha.Case{}, ctx.Err()
+			if err := ctxErr(ctx); err != nil {
+				return fanzha.Case{}, err
 			}
 			return fanzha.Case{}, fmt.Errorf("next case: %w", err)
 		}
@@ -223,6 +223,19 @@ func (r *Redis) Next(ctx context.Context) (fanzha.Case, error) {
 			return c, nil
 		}
 	}
+}
+
+// ctxErr is ctx.Err, or DeadlineExceeded once the deadline has passed even
+// if the context's timer has not fired yet (a socket deadline taken from
+// the context can fire first).
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func (r *Redis) next(ctx context.Context) (fanzha.Case, bool, error) {

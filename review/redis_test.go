@@ -130,8 +130,8 @@ func TestRedisCrashReclaim(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t, redistest.Options{})
 	logs := &redistest.Logs{}
-	a := openQueue(t, srv, "replica-a", review.Options{MinIdle: 400 * time.Millisecond})
-	b := openQueue(t, srv, "replica-b", review.Options{MinIdle: 400 * time.Millisecond, Logger: logs.Logger()})
+	a := openQueue(t, srv, "replica-a", review.Options{MinIdle: time.Second})
+	b := openQueue(t, srv, "replica-b", review.Options{MinIdle: time.Second, Logger: logs.Logger()})
 	id, err := a.Submit(ctx, sampleCase(fanzha.Police))
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestRedisCrashReclaim(t *testing.T) {
 	}
 	a.Close() // no-op for a shared conn; replica a simply never acks
 	// Not yet idle long enough: b sees nothing.
-	short, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	if c, err := b.Next(short); err == nil {
 		t.Fatalf("b took case %s while a held it", c.ID)
