@@ -145,7 +145,7 @@ var detectors = []*detector{
 	d("cancel_service", fanzha.CustomerService, 3.0,
 		`(取消|关闭|注销|解除)(掉)?.{0,10}(百万保障|会员|自动续费|扣费|学生(账户|身份|会员)|代理(身份|权限)|商家(身份|权限)|直播权限|分期)|百万保障|百万医疗|开通了?.{0,10}(会员|保障|服务|vip).{0,10}(扣费|收费|扣钱)|每月.{0,6}(自动)?扣(费|除|款|钱)|不(取消|关闭).{0,12}(扣|影响征信|收费)|(cancel|stop).{0,20}(subscription|membership|auto[- ]?renew).{0,30}(charge|fee)|you (will )?be charged|charged .{0,25}unless (i|you|we) cancel|(vip|premium) member.{0,40}(cancel|deduct|charge)|(refunded|refund) too much|accidentally (refunded|sent|transferred)`,
 		"说你开通了会员/百万保障，不取消就每月扣费：平台从不打电话让你操作取消", "says you signed up for a membership or 'insurance' that will charge you unless cancelled: a classic fake-support script").hardWith(flagTransfer, "screen_share", "meeting_app", "borrow_transfer", "reserve_fund", "code_request", "suspicious_app"),
-	d("reserve_fund", fanzha.CustomerService, 3.0,
+	d("reserve_fund", fanzha.CustomerService, 2.0,
 		`备用金|微粒贷.{0,8}(借|贷出|额度|开通)|(借呗|花呗|京东白条|金条).{0,10}(借出|套出|提现).{0,8}(转|打)|(把|将).{0,4}额度.{0,6}(转|提|套)出`,
 		"让你开通“备用金”或借出额度再转走", "asks you to draw a 'reserve fund' or credit line and transfer it").hardWith(flagTransfer, "screen_share", "cancel_service", "refund_claim", "impersonate_cs", "code_request", "borrow_transfer", "meeting_app"),
 	d("impersonate_cs", fanzha.CustomerService, 0.8,
