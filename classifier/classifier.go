@@ -26,6 +26,8 @@ const (
 	thresholdLow    = 1.5 // S at which a text is labelled fraud (risk low)
 	thresholdMedium = 3.5
 	thresholdHigh   = 6.0
+	// vocabOnlyExtra raises the bar when no red flag was found.
+	vocabOnlyExtra = 0.3
 	// marginWeight scales the vocabulary margin (best scam type's centroid
 	// cosine minus the legitimate look-alikes'); marginZero is the margin
 	// that says nothing either way.
@@ -167,7 +169,13 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 			best, bestScore = t, v
 		}
 	}
-	if hard || s >= thresholdLow {
+	// Vocabulary alone (no red flag at all) must be clearer before it names
+	// a scam: a game's own top-up receipt shares words with game scams.
+	threshold := thresholdLow
+	if flagSum+math.Max(general, 0) == 0 {
+		threshold += vocabOnlyExtra
+	}
+	if hard || s >= threshold {
 		a.Label = best
 	}
 
@@ -176,7 +184,7 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 		a.Risk = fanzha.RiskHigh
 	case s >= thresholdMedium:
 		a.Risk = fanzha.RiskMedium
-	case s >= thresholdLow:
+	case s >= threshold:
 		a.Risk = fanzha.RiskLow
 	}
 	a.SaysPaid = paid

@@ -19,7 +19,7 @@ var (
 			`|\b(i'?ve|we'?ve|i have|we have|has|have) (already |just )?(sent|transferred|paid|wired|deposited|given|invested|lost)\b` +
 			`|\balready (sent|transferred|paid|wired|gave|deposited)\b|\b(got|been|was|were) (scammed|conned|defrauded)\b|\blost (\$|¥|rmb|usd)?\d|\bcan'?t (withdraw|get (my|the) money back)\b|money is gone|\b(they|he|she|it) (took|charged|drained|emptied)\b|\bpaid (him|her|them|it|with|by|via|through)\b|\bpaid \$?\d|\bentered my (card|bank|credit)`)
 	// Words just before a payment verb that mean it has not happened.
-	notPaidZH = []string{"没有", "没", "还没", "未", "不", "别", "准备", "打算", "要不要", "该不该", "想", "让我", "叫我", "要我", "要求我", "催我", "需要", "得", "必须", "如果", "是否", "会不会", "差点", "差一点", "险些", "幸好没"}
+	notPaidZH = []string{"没有", "没", "还没", "未", "不", "别", "准备", "打算", "要不要", "该不该", "想", "让我", "叫我", "要我", "要求我", "催我", "需要", "得", "必须", "如果", "是否", "会不会", "差点", "差一点", "险些", "幸好没", "买家", "卖家", "对方", "客户", "老板"}
 	notPaidEN = []string{"haven't", "have not", "didn't", "did not", "not yet", "should i", "before i", "asked me to", "wants me to", "want me to", "told me to", "if i", "about to", "going to", "almost", "nearly", "refused", "told him no", "will not", "won't"}
 )
 
