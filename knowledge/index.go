@@ -299,7 +299,9 @@ func snippet(s string, n int) string {
 type centroids struct {
 	idf   map[uint32]float64
 	types []fanzha.ScamType
-	vecs  []map[uint32]float64
+	// weights[h][k] is feature h's weight in type k's unit centroid: one map
+	// lookup per query feature serves every type.
+	weights map[uint32][]float64
 }
 
 func buildCentroids(c *Corpus, feats [][]uint32) *centroids {
@@ -315,21 +317,30 @@ func buildCentroids(c *Corpus, feats [][]uint32) *centroids {
 		m.idf[h] = math.Log(1 + n/float64(k))
 	}
 	byType := map[fanzha.ScamType]int{}
+	var vecs []map[uint32]float64
 	for i, s := range c.scripts {
 		k, ok := byType[s.Type]
 		if !ok {
 			k = len(m.types)
 			byType[s.Type] = k
 			m.types = append(m.types, s.Type)
-			m.vecs = append(m.vecs, map[uint32]float64{})
+			vecs = append(vecs, map[uint32]float64{})
 		}
-		v := m.vector(feats[i])
-		for h, w := range v {
-			m.vecs[k][h] += w
+		for h, w := range m.vector(feats[i]) {
+			vecs[k][h] += w
 		}
 	}
-	for _, v := range m.vecs {
+	m.weights = make(map[uint32][]float64, len(df))
+	for k, v := range vecs {
 		normalise(v)
+		for h, w := range v {
+			ws := m.weights[h]
+			if ws == nil {
+				ws = make([]float64, len(m.types))
+				m.weights[h] = ws
+			}
+			ws[k] = w
+		}
 	}
 	return m
 }
@@ -365,14 +376,15 @@ func normalise(v map[uint32]float64) {
 // text and the type's centroid.
 func (x *Index) TypeSimilarity(text string) map[fanzha.ScamType]float64 {
 	norm := textnorm.String(text)
-	v := x.model.vector(features(norm))
+	dots := make([]float64, len(x.model.types))
+	for h, w := range x.model.vector(features(norm)) {
+		for k, cw := range x.model.weights[h] {
+			dots[k] += w * cw
+		}
+	}
 	out := make(map[fanzha.ScamType]float64, len(x.model.types))
 	for k, t := range x.model.types {
-		var dot float64
-		for h, w := range v {
-			dot += w * x.model.vecs[k][h]
-		}
-		out[t] = dot
+		out[t] = dots[k]
 	}
 	return out
 }
