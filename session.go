@@ -13,8 +13,9 @@ var ErrNotFound = errors.New("not found")
 // Session is what Fanzha remembers about one conversation: the assessment
 // accumulated over its messages (risk never drops until the user starts
 // over), the language the user chose or writes in, and when it last
-// changed. It holds flags that quote the user's words, so it lives only as
-// long as the session TTL and is deleted on request (/forget).
+// changed. It holds flags that quote the user's words and the user's latest
+// messages, so it lives only as long as the session TTL and is deleted on
+// request (/forget).
 type Session struct {
 	Assessment Assessment `json:"assessment"`
 	// Lang is the language the user chose with /lang; empty means follow
@@ -22,13 +23,36 @@ type Session struct {
 	Lang Lang `json:"lang,omitempty"`
 	// Wrote is the language of the user's own last message (not of what
 	// they forwarded).
-	Wrote   Lang      `json:"wrote,omitempty"`
-	Updated time.Time `json:"updated"`
+	Wrote Lang `json:"wrote,omitempty"`
+	// Recent holds the citizen's latest messages (at most MaxRecent, each
+	// clipped to MaxRecentRunes; forwarded ones marked), so that a case
+	// handed to officers has an excerpt. They are shown to officers only
+	// masked and only after the citizen agreed on a screen showing exactly
+	// what is shared.
+	Recent []string `json:"recent,omitempty"`
+	// Turn counts the changes to this conversation's evidence (messages,
+	// "I already paid", answers); a consent screen names the turn it
+	// showed, so what is submitted is what was shown.
+	Turn int `json:"turn,omitempty"`
+	// Answered lists the scam types whose deciding question the user has
+	// answered in this conversation; it is not asked again.
+	Answered []ScamType `json:"answered,omitempty"`
+	// Case is the id of the case submitted from this conversation, and
+	// CaseTurn the turn it covered (a second tap does not submit twice).
+	Case     string    `json:"case,omitempty"`
+	CaseTurn int       `json:"case_turn,omitempty"`
+	Updated  time.Time `json:"updated"`
 }
 
+// Bounds of Session.Recent.
+const (
+	MaxRecent      = 10
+	MaxRecentRunes = 300
+)
+
 // SessionStore keeps conversations by key (a transport-chosen id such as
-// "tg:<chat id>"). Implementations: session.Memory (one process) and, in a
-// later issue, Redis (shared by replicas).
+// "tg:<chat id>"). Implementations: session.Memory (one process) and
+// session.Redis (shared by replicas).
 type SessionStore interface {
 	// Get returns the session at key, or ErrNotFound.
 	Get(ctx context.Context, key string) (Session, error)

@@ -64,6 +64,23 @@ type Classifier interface {
 type Advisor interface {
 	Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply
 	StopPayment(lang fanzha.Lang) advice.Reply
+	// TypeName is a scam type's official name.
+	TypeName(t fanzha.ScamType, lang fanzha.Lang) string
+	// Question is a type's deciding question, false when it has none.
+	Question(t fanzha.ScamType) (fanzha.Text, bool)
+	// WatchFor lists up to n of a type's red flags.
+	WatchFor(t fanzha.ScamType, lang fanzha.Lang, n int) []string
+}
+
+// Review is the officers' side the bot works with: the queue cases are
+// submitted to and acted on, the blocklist every message is checked
+// against, and the audit log. *review.Memory and *review.Redis are both.
+type Review interface {
+	fanzha.ReviewQueue
+	fanzha.Blocklist
+	fanzha.AuditLog
+	// IsOfficer reports whether a Telegram user id may act on cases.
+	IsOfficer(user int64) bool
 }
 
 // Options configure a Bot. Token, Classifier, Advisor, Sessions and
@@ -99,8 +116,16 @@ type Options struct {
 	// webhook updates seen (session.Memory is both).
 	Sessions fanzha.SessionStore
 	Updates  fanzha.UpdateLog
-	Logger   *slog.Logger
-	Metrics  *Metrics
+	// Review, when set, checks every message against the blocklist of
+	// confirmed scammers' indicators; with ReviewChat too, citizens can
+	// hand a conversation to officers ("Ask an officer", after consent),
+	// cards are posted to ReviewChat (PostCase), officers act on them with
+	// buttons and use /queue, /case and /stats there.
+	Review Review
+	// ReviewChat is the officers' chat id (FANZHA_REVIEW_CHAT).
+	ReviewChat int64
+	Logger     *slog.Logger
+	Metrics    *Metrics
 	// HTTPClient's Transport carries the Bot API calls; its timeout is
 	// replaced (long polls need a longer one than sends).
 	HTTPClient *http.Client

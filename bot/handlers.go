@@ -39,13 +39,13 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 	m := in.u.Message
 	chatID, user := m.Chat.ID, senderID(m)
 	key := sessionKey(chatID)
-	sess := b.loadSession(ctx, key)
+	sess, remembered := b.loadSession(ctx, key)
 
 	if cmd, target, args, ok := parseCommand(m.Text); ok && in.fwd == nil && b.forMe(target) {
 		if !b.allow(ctx, user, chatID, 0, b.sessionLang(sess)) {
 			return
 		}
-		b.privateCommand(ctx, in, key, sess, cmd, args)
+		b.privateCommand(ctx, in, key, sess, remembered, cmd, args)
 		return
 	}
 	text := messageText(m)
@@ -58,17 +58,21 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 	if !b.allow(ctx, user, chatID, 0, b.sessionLang(sess)) {
 		return
 	}
-	b.assessPrivate(ctx, in, key, sess, text, in.fwd != nil)
+	b.assessPrivate(ctx, in, key, sess, remembered, text, in.fwd != nil)
 }
 
 // assessPrivate judges text in a private chat. The user's own messages add
 // up into the conversation (risk never drops until /new) and the reply is
 // about the conversation; a forwarded message is answered on its own
 // ("this forwarded message…", with the script it matches) and still adds
-// its evidence to the conversation.
-func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess fanzha.Session, text string, forwarded bool) {
+// its evidence to the conversation. Indicators on the blocklist make the
+// message high risk before it is merged. remembered is false when the
+// session could not be read: the reply is then about this message alone,
+// says so, and nothing is written over the stored conversation.
+func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess fanzha.Session, remembered bool, text string, forwarded bool) {
 	m := in.u.Message
 	a := b.assess(ctx, senderID(m), text)
+	b.checkBlocklist(ctx, &a)
 	conv := a
 	if b.opts.Accumulate != nil && sess.Assessment.Label != "" {
 		conv = b.opts.Accumulate(sess.Assessment, a)
@@ -88,20 +92,30 @@ func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess 
 		lang = a.Lang
 	}
 	sess.Assessment = conv
-	b.saveSession(ctx, key, sess)
+	sess.Recent = addRecent(sess.Recent, text, forwarded)
+	sess.Turn++
+	if remembered {
+		remembered = b.saveSession(ctx, key, sess)
+	}
 
 	replyTo := 0
 	if forwarded {
 		replyTo = m.MessageID
 	}
-	b.replyAssessment(ctx, m.Chat.ID, replyTo, shown, lang)
+	x := extras{forgetful: !remembered, offerOfficer: b.reviewOn() && shown.Risk == fanzha.RiskHigh}
+	x.question, x.questionType = b.followUpFor(shown, sess, lang)
+	b.replyAssessment(ctx, m.Chat.ID, replyTo, shown, lang, x)
 	b.log.Debug("assessed", "update_id", in.id, "chat_id", m.Chat.ID, "verdict", shown.String(), "forwarded", forwarded, "origin", originOf(in.fwd))
 }
 
-func (b *Bot) privateCommand(ctx context.Context, in *incoming, key string, sess fanzha.Session, cmd, args string) {
+func (b *Bot) privateCommand(ctx context.Context, in *incoming, key string, sess fanzha.Session, remembered bool, cmd, args string) {
 	m := in.u.Message
 	chatID := m.Chat.ID
 	lang := b.sessionLang(sess)
+	if officerCommands[cmd] && b.isReviewChat(chatID) {
+		b.officerCommand(ctx, m, cmd, args)
+		return
+	}
 	switch cmd {
 	case "start":
 		if sess.Lang == "" && sess.Wrote == "" {
@@ -122,13 +136,21 @@ func (b *Bot) privateCommand(ctx context.Context, in *incoming, key string, sess
 			b.sendPlain(ctx, chatID, 0, b.text("lang_usage", lang), nil)
 			return
 		}
-		b.saveSession(ctx, key, sess)
-		b.sendPlain(ctx, chatID, 0, b.text("lang_set", sess.Lang), nil)
+		msg := b.text("lang_set", sess.Lang)
+		if !remembered || !b.saveSession(ctx, key, sess) {
+			msg += "\n" + b.text("bot_forgetful_short", sess.Lang)
+		}
+		b.sendPlain(ctx, chatID, 0, msg, nil)
 	case "hotline":
 		b.sendPlain(ctx, chatID, 0, b.textf("bot_hotline", lang, b.opts.Hotline, b.opts.Police), nil)
 	case "new":
-		sess.Assessment = fanzha.Assessment{}
-		b.saveSession(ctx, key, sess)
+		// A new conversation: its evidence, messages, answers and case go;
+		// the language stays. The turn moves on, so an old consent screen
+		// cannot submit the new conversation.
+		sess = fanzha.Session{Lang: sess.Lang, Wrote: sess.Wrote, Turn: sess.Turn + 1}
+		if remembered {
+			b.saveSession(ctx, key, sess)
+		}
 		b.sendPlain(ctx, chatID, 0, b.text("bot_new", lang), nil)
 	case "forget":
 		if err := b.opts.Sessions.Delete(ctx, key); err != nil {
@@ -144,11 +166,11 @@ func (b *Bot) privateCommand(ctx context.Context, in *incoming, key string, sess
 		b.sendHTML(ctx, chatID, 0, b.opts.Advisor.StopPayment(lang).HTML(), nil)
 	case "check":
 		if r := m.ReplyToMessage; r != nil && strings.TrimSpace(messageText(r)) != "" {
-			b.assessPrivate(ctx, in, key, sess, messageText(r), in.replyFwd != nil)
+			b.assessPrivate(ctx, in, key, sess, remembered, messageText(r), in.replyFwd != nil)
 			return
 		}
 		if args != "" {
-			b.assessPrivate(ctx, in, key, sess, args, false)
+			b.assessPrivate(ctx, in, key, sess, remembered, args, false)
 			return
 		}
 		b.sendPlain(ctx, chatID, 0, b.text("bot_check_usage", lang), nil)
@@ -176,6 +198,12 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 		}
 		addressed := target != ""
 		lang := langOf(args)
+		if officerCommands[cmd] && b.isReviewChat(chatID) {
+			if b.allow(ctx, user, chatID, m.MessageID, fanzha.ZH) {
+				b.officerCommand(ctx, m, cmd, args)
+			}
+			return
+		}
 		switch cmd {
 		case "check":
 			if !b.allow(ctx, user, chatID, m.MessageID, lang) {
@@ -231,6 +259,7 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 	// and never beyond the sender's rate limit (silently). The classifier
 	// alone decides: an assistant is not asked about every forward.
 	a := b.opts.Classifier.Classify(ctx, text)
+	b.checkBlocklist(ctx, &a)
 	if a.Risk < fanzha.RiskHigh {
 		return
 	}
@@ -239,7 +268,7 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 		return
 	}
 	a.Forwarded = true
-	b.replyAssessment(ctx, chatID, m.MessageID, a, a.Lang)
+	b.replyAssessment(ctx, chatID, m.MessageID, a, a.Lang, extras{})
 	b.log.Debug("warned a group about a forwarded message", "update_id", in.id, "chat_id", chatID, "verdict", a.String(), "origin", originOf(in.fwd))
 }
 
@@ -247,8 +276,9 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 // verdicts do not accumulate: each message is judged on its own.
 func (b *Bot) judgeInGroup(ctx context.Context, in *incoming, text string, forwarded bool, replyTo int) {
 	a := b.assess(ctx, senderID(in.u.Message), text)
+	b.checkBlocklist(ctx, &a)
 	a.Forwarded = forwarded
-	b.replyAssessment(ctx, in.u.Message.Chat.ID, replyTo, a, a.Lang)
+	b.replyAssessment(ctx, in.u.Message.Chat.ID, replyTo, a, a.Lang, extras{})
 	b.log.Debug("judged in a group", "update_id", in.id, "chat_id", in.u.Message.Chat.ID, "verdict", a.String())
 }
 
@@ -302,17 +332,31 @@ func (b *Bot) removeMention(s string) string {
 
 // --- buttons ---
 
-// Callback data: "fz1:<action>:<lang>". The language is the one the
-// buttons were written in, so the answer matches them.
+// Callback data: "fz1:<action>:<lang>[:<arg>…]". The language is the one
+// the buttons were written in, so the answer matches them. Telegram allows
+// 64 bytes.
 const callbackPrefix = "fz1"
 
-func keyboard(lang fanzha.Lang, withPaid bool) *tgbotapi.InlineKeyboardMarkup {
+func button(label, data string) tgbotapi.InlineKeyboardButton {
+	return tgbotapi.NewInlineKeyboardButtonData(label, data)
+}
+
+func cbData(action string, lang fanzha.Lang, args ...string) string {
+	return strings.Join(append([]string{callbackPrefix, action, string(lang)}, args...), ":")
+}
+
+// officerRow is the row under a risky verdict: "I already paid" (until
+// pressed) and "Ask an officer".
+func officerRow(lang fanzha.Lang, withPaid bool) []tgbotapi.InlineKeyboardButton {
 	var row []tgbotapi.InlineKeyboardButton
 	if withPaid {
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(advice.Text("btn_paid", lang), callbackPrefix+":paid:"+string(lang)))
+		row = append(row, button(advice.Text("btn_paid", lang), cbData("paid", lang)))
 	}
-	row = append(row, tgbotapi.NewInlineKeyboardButtonData(advice.Text("btn_officer", lang), callbackPrefix+":officer:"+string(lang)))
-	k := tgbotapi.NewInlineKeyboardMarkup(row)
+	return append(row, button(advice.Text("btn_officer", lang), cbData("officer", lang)))
+}
+
+func keyboard(lang fanzha.Lang, withPaid bool) *tgbotapi.InlineKeyboardMarkup {
+	k := tgbotapi.NewInlineKeyboardMarkup(officerRow(lang, withPaid))
 	return &k
 }
 
@@ -321,31 +365,49 @@ func risky(a fanzha.Assessment) bool {
 	return a.Risk >= fanzha.RiskMedium || a.Label.IsFraud()
 }
 
-func parseCallback(data string) (action string, lang fanzha.Lang) {
+func parseCallback(data string) (action string, lang fanzha.Lang, args []string) {
 	parts := strings.Split(data, ":")
 	if len(parts) < 2 || parts[0] != callbackPrefix {
-		return "", fanzha.ZH
+		return "", fanzha.ZH, nil
 	}
 	lang = fanzha.ZH
 	if len(parts) > 2 && fanzha.Lang(parts[2]) == fanzha.EN {
 		lang = fanzha.EN
 	}
-	return parts[1], lang
+	if len(parts) > 3 {
+		args = parts[3:]
+	}
+	return parts[1], lang, args
+}
+
+// press is a button press being handled.
+type press struct {
+	q       *tgbotapi.CallbackQuery
+	lang    fanzha.Lang
+	args    []string
+	chatID  int64 // where to answer; 0 when unknown
+	msgID   int   // the message the button is under; 0 when unknown
+	private bool
+}
+
+func (p *press) user() int64 {
+	if p.q.From != nil {
+		return p.q.From.ID
+	}
+	return 0
 }
 
 func (b *Bot) onCallback(ctx context.Context, in *incoming) {
 	q := in.u.CallbackQuery
-	action, lang := parseCallback(q.Data)
-	var chatID int64
-	var msgID int
-	private := false
+	action, lang, args := parseCallback(q.Data)
+	p := &press{q: q, lang: lang, args: args}
 	switch {
 	case q.Message != nil && q.Message.Chat != nil:
-		chatID, msgID, private = q.Message.Chat.ID, q.Message.MessageID, q.Message.Chat.IsPrivate()
+		p.chatID, p.msgID, p.private = q.Message.Chat.ID, q.Message.MessageID, q.Message.Chat.IsPrivate()
 	case q.From != nil:
 		// No message (too old, or sent inline): answer in the user's
 		// private chat, whose id is theirs.
-		chatID, private = q.From.ID, true
+		p.chatID, p.private = q.From.ID, true
 	}
 	if q.From != nil {
 		if ok, _ := b.limiter.allow(q.From.ID); !ok {
@@ -356,39 +418,49 @@ func (b *Bot) onCallback(ctx context.Context, in *incoming) {
 	}
 	switch action {
 	case "paid":
-		b.answer(ctx, q.ID, b.text("bot_cb_paid", lang))
-		if chatID == 0 {
-			return
-		}
-		if private {
-			b.markPaid(ctx, sessionKey(chatID))
-		}
-		// The button has done its job: leave only the officer button.
-		if msgID != 0 {
-			edit := tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, *keyboard(lang, false))
-			if _, err := b.request(ctx, edit); err != nil {
-				b.log.Debug("editMessageReplyMarkup failed", "chat_id", chatID, "err", err)
-			}
-		}
-		b.sendHTML(ctx, chatID, msgID, b.opts.Advisor.StopPayment(lang).HTML(), nil)
+		b.onPaid(ctx, p)
 	case "officer":
-		b.answer(ctx, q.ID, b.text("bot_cb_officer", lang))
-		if chatID != 0 {
-			b.sendPlain(ctx, chatID, msgID, b.textf("bot_review_off", lang, b.opts.Hotline, b.opts.Police), nil)
-		}
+		b.onAskOfficer(ctx, p)
+	case "sub":
+		b.onSubmit(ctx, p)
+	case "cancel":
+		b.onCancelSubmit(ctx, p)
+	case "act":
+		b.onOfficerAction(ctx, p)
+	case "fu":
+		b.onFollowUp(ctx, p)
 	default:
 		b.answer(ctx, q.ID, "")
 	}
 }
 
+func (b *Bot) onPaid(ctx context.Context, p *press) {
+	b.answer(ctx, p.q.ID, b.text("bot_cb_paid", p.lang))
+	if p.chatID == 0 {
+		return
+	}
+	if p.private {
+		b.markPaid(ctx, sessionKey(p.chatID))
+	}
+	// The button has done its job: leave only the officer button.
+	if p.msgID != 0 {
+		b.editMarkup(ctx, p.chatID, p.msgID, keyboard(p.lang, false))
+	}
+	b.sendHTML(ctx, p.chatID, p.msgID, b.opts.Advisor.StopPayment(p.lang).HTML(), nil)
+}
+
 // markPaid records in the conversation that money has left: later replies
 // put the stop-payment steps first.
 func (b *Bot) markPaid(ctx context.Context, key string) {
-	sess := b.loadSession(ctx, key)
+	sess, ok := b.loadSession(ctx, key)
+	if !ok {
+		return
+	}
 	sess.Assessment.Paid = true
 	if sess.Assessment.Label.IsFraud() {
 		sess.Assessment.Risk = fanzha.RiskHigh
 	}
+	sess.Turn++
 	b.saveSession(ctx, key, sess)
 }
 
@@ -398,15 +470,93 @@ func (b *Bot) answer(ctx context.Context, id, text string) {
 	}
 }
 
+// alert answers a button press with a pop-up the user must dismiss.
+func (b *Bot) alert(ctx context.Context, id, text string) {
+	if _, err := b.request(ctx, tgbotapi.NewCallbackWithAlert(id, text)); err != nil {
+		b.log.Debug("answerCallbackQuery failed", "err", err)
+	}
+}
+
+// editMarkup replaces the buttons under a message (nil removes them).
+func (b *Bot) editMarkup(ctx context.Context, chatID int64, msgID int, kb *tgbotapi.InlineKeyboardMarkup) {
+	if kb == nil {
+		kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+	}
+	if _, err := b.request(ctx, tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, *kb)); err != nil {
+		b.log.Debug("editMessageReplyMarkup failed", "chat_id", chatID, "err", err)
+	}
+}
+
+// withoutAction returns the keyboard of m without the buttons whose action
+// is action (nil when none are left).
+func withoutAction(m *tgbotapi.Message, action string) *tgbotapi.InlineKeyboardMarkup {
+	if m == nil || m.ReplyMarkup == nil {
+		return nil
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, row := range m.ReplyMarkup.InlineKeyboard {
+		var keep []tgbotapi.InlineKeyboardButton
+		for _, btn := range row {
+			if btn.CallbackData != nil {
+				if a, _, _ := parseCallback(*btn.CallbackData); a == action {
+					continue
+				}
+			}
+			keep = append(keep, btn)
+		}
+		if len(keep) > 0 {
+			rows = append(rows, keep)
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
 // --- sending ---
 
+// extras are what a verdict carries besides the advisor's reply.
+type extras struct {
+	// forgetful: the conversation could not be read or stored; the reply
+	// says so.
+	forgetful bool
+	// offerOfficer: a line pointing at "Ask an officer" (high risk, review
+	// set up).
+	offerOfficer bool
+	// question is the type's deciding question the reply ends with, with
+	// yes/no buttons; questionType its type.
+	question     string
+	questionType fanzha.ScamType
+}
+
 // replyAssessment sends the verdict, with the buttons when it is risky.
-func (b *Bot) replyAssessment(ctx context.Context, chatID int64, replyTo int, a fanzha.Assessment, lang fanzha.Lang) {
-	var kb *tgbotapi.InlineKeyboardMarkup
-	if risky(a) {
-		kb = keyboard(lang, !a.Paid)
+func (b *Bot) replyAssessment(ctx context.Context, chatID int64, replyTo int, a fanzha.Assessment, lang fanzha.Lang, x extras) {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	text := b.opts.Advisor.Reply(a, lang).HTML()
+	if x.offerOfficer {
+		text += "\n" + html.EscapeString(b.text("bot_offer_officer", lang)) + "\n"
 	}
-	if b.sendHTML(ctx, chatID, replyTo, b.opts.Advisor.Reply(a, lang).HTML(), kb) == nil {
+	if x.forgetful {
+		text += "\n<i>" + html.EscapeString(b.text("bot_forgetful", lang)) + "</i>\n"
+		b.metrics.event(famStateless, "")
+	}
+	if x.question != "" {
+		text += "\n<b>" + html.EscapeString(b.text("bot_question_title", lang)) + "</b>\n" + html.EscapeString(x.question) + "\n"
+		rows = append(rows, []tgbotapi.InlineKeyboardButton{
+			button(b.text("btn_yes", lang), cbData("fu", lang, string(x.questionType), "y")),
+			button(b.text("btn_no", lang), cbData("fu", lang, string(x.questionType), "n")),
+		})
+		b.metrics.event(famQuestions, "")
+	}
+	if risky(a) {
+		rows = append(rows, officerRow(lang, !a.Paid))
+	}
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if len(rows) > 0 {
+		kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
+	}
+	if b.sendHTML(ctx, chatID, replyTo, text, kb) == nil {
 		b.metrics.Reply(a.Risk.String(), string(a.Label))
 	}
 }
@@ -480,20 +630,36 @@ func (b *Bot) allow(ctx context.Context, user, chatID int64, replyTo int, lang f
 
 func sessionKey(chatID int64) string { return "tg:" + strconv.FormatInt(chatID, 10) }
 
-func (b *Bot) loadSession(ctx context.Context, key string) fanzha.Session {
+// chatOf is the chat id of a session key ("tg:<chat id>").
+func chatOf(key string) (int64, bool) {
+	s, ok := strings.CutPrefix(key, "tg:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil
+}
+
+// loadSession reads a conversation. ok is false when the store failed (a
+// new conversation is ok, and empty): the caller then answers without
+// memory, says so, and does not write over what is stored.
+func (b *Bot) loadSession(ctx context.Context, key string) (fanzha.Session, bool) {
 	s, err := b.opts.Sessions.Get(ctx, key)
 	if err != nil && !errors.Is(err, fanzha.ErrNotFound) {
 		b.storeFailed("cannot read a session; answering without it", key, err)
-		return fanzha.Session{}
+		return fanzha.Session{}, false
 	}
-	return s
+	return s, true
 }
 
-func (b *Bot) saveSession(ctx context.Context, key string, s fanzha.Session) {
+// saveSession stores a conversation and reports whether it could.
+func (b *Bot) saveSession(ctx context.Context, key string, s fanzha.Session) bool {
 	s.Updated = b.opts.Now()
 	if err := b.opts.Sessions.Put(ctx, key, s, b.opts.SessionTTL); err != nil {
 		b.storeFailed("cannot store a session", key, err)
+		return false
 	}
+	return true
 }
 
 // storeFailed counts and logs a store error. An unavailable store says so
@@ -505,6 +671,23 @@ func (b *Bot) storeFailed(msg, key string, err error) {
 		return
 	}
 	b.log.Error(msg, "key", key, "err", err)
+}
+
+// addRecent keeps the latest messages of a conversation for a case's
+// excerpt: at most fanzha.MaxRecent, each clipped, forwarded ones marked.
+func addRecent(recent []string, text string, forwarded bool) []string {
+	text = strings.TrimSpace(text)
+	if r := []rune(text); len(r) > fanzha.MaxRecentRunes {
+		text = string(r[:fanzha.MaxRecentRunes]) + "…"
+	}
+	if forwarded {
+		text = "[转发] " + text
+	}
+	recent = append(recent, text)
+	if len(recent) > fanzha.MaxRecent {
+		recent = append([]string(nil), recent[len(recent)-fanzha.MaxRecent:]...)
+	}
+	return recent
 }
 
 // sessionLang is the language to speak outside a verdict: the one chosen,

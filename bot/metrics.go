@@ -30,6 +30,44 @@ type Metrics struct {
 	limited  uint64
 	dupes    uint64
 	inflight int64
+	// events: family → label set (`action="confirm"`, or "") → count.
+	events map[string]map[string]uint64
+}
+
+// Event counters of the review, blocklist and follow-up features, and of
+// replies given without memory.
+const (
+	famSubmitted = "fanzha_review_cases_submitted_total"
+	famPosted    = "fanzha_review_cards_posted_total"
+	famActions   = "fanzha_review_actions_total"
+	famCommands  = "fanzha_review_commands_total"
+	famBlockHits = "fanzha_blocklist_hits_total"
+	famQuestions = "fanzha_followup_questions_total"
+	famAnswers   = "fanzha_followup_answers_total"
+	famStateless = "fanzha_stateless_replies_total"
+)
+
+var eventFamilies = []struct{ name, help string }{
+	{famSubmitted, "Cases citizens handed to officers (after consent)."},
+	{famPosted, "Case cards posted to the review chat by this replica."},
+	{famActions, "Taps on case cards, by action and outcome (done, refused: not an officer, failed)."},
+	{famCommands, "Officer commands in the review chat, by command and outcome."},
+	{famBlockHits, "Messages with an indicator on the blocklist of confirmed scammers."},
+	{famQuestions, "Replies that ended with a type's deciding question."},
+	{famAnswers, "Answers to deciding questions, by answer."},
+	{famStateless, "Replies given without the conversation because the session store was unavailable."},
+}
+
+// event adds one to an event counter; labels is `k="v",…` or "".
+func (m *Metrics) event(family, labels string) {
+	m.mu.Lock()
+	f := m.events[family]
+	if f == nil {
+		f = map[string]uint64{}
+		m.events[family] = f
+	}
+	f[labels]++
+	m.mu.Unlock()
 }
 
 // NewMetrics returns empty metrics.
@@ -39,6 +77,7 @@ func NewMetrics() *Metrics {
 		replies: map[[2]string]uint64{},
 		errors:  map[string]uint64{},
 		buckets: make([]uint64, len(latencyBuckets)+1),
+		events:  map[string]map[string]uint64{},
 	}
 }
 
@@ -96,7 +135,9 @@ func (m *Metrics) addInflight(n int64) {
 
 // Snapshot returns the counters by name, for tests and logs: keys look like
 // `updates{kind="message"}`, `replies{risk="high",type="police"}`,
-// `errors{kind="telegram_429"}`, `rate_limited`, `duplicates`, `handled`.
+// `errors{kind="telegram_429"}`, `rate_limited`, `duplicates`, `handled`,
+// and the events without their fanzha_ prefix and _total suffix:
+// `review_actions{action="confirm",outcome="refused"}`, `blocklist_hits`…
 func (m *Metrics) Snapshot() map[string]uint64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -109,6 +150,16 @@ func (m *Metrics) Snapshot() map[string]uint64 {
 	}
 	for k, v := range m.errors {
 		out[fmt.Sprintf("errors{kind=%q}", k)] = v
+	}
+	for fam, series := range m.events {
+		name := strings.TrimSuffix(strings.TrimPrefix(fam, "fanzha_"), "_total")
+		for labels, v := range series {
+			if labels != "" {
+				out[name+"{"+labels+"}"] = v
+			} else {
+				out[name] = v
+			}
+		}
 	}
 	return out
 }
@@ -142,6 +193,21 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "# HELP fanzha_rate_limited_total Messages dropped by the per-user rate limit.\n# TYPE fanzha_rate_limited_total counter\nfanzha_rate_limited_total %d\n", m.limited)
 	fmt.Fprintf(&b, "# HELP fanzha_duplicate_updates_total Redelivered updates dropped.\n# TYPE fanzha_duplicate_updates_total counter\nfanzha_duplicate_updates_total %d\n", m.dupes)
 	fmt.Fprintf(&b, "# HELP fanzha_updates_in_flight Updates received and not yet handled.\n# TYPE fanzha_updates_in_flight gauge\nfanzha_updates_in_flight %d\n", m.inflight)
+	for _, fam := range eventFamilies {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", fam.name, fam.help, fam.name)
+		series := m.events[fam.name]
+		if len(series) == 0 {
+			fmt.Fprintf(&b, "%s 0\n", fam.name)
+			continue
+		}
+		for _, labels := range sortedKeys(series) {
+			if labels == "" {
+				fmt.Fprintf(&b, "%s %d\n", fam.name, series[labels])
+			} else {
+				fmt.Fprintf(&b, "%s{%s} %d\n", fam.name, labels, series[labels])
+			}
+		}
+	}
 	name := "fanzha_update_duration_seconds"
 	fmt.Fprintf(&b, "# HELP %s Time from receiving an update to having handled it (reply sent).\n# TYPE %s histogram\n", name, name)
 	var cum uint64

@@ -354,6 +354,26 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p
 		return writeResult(w, true)
 	case "editMessageReplyMarkup":
 		return writeResult(w, true)
+	case "editMessageText":
+		text := p.Get("text")
+		switch {
+		case p.Get("message_id") == "" && p.Get("inline_message_id") == "":
+			writeError(w, http.StatusBadRequest, "Bad Request: message identifier is not specified", 0)
+			return http.StatusBadRequest
+		case text == "":
+			writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", 0)
+			return http.StatusBadRequest
+		case utf16Len(text) > 4096:
+			writeError(w, http.StatusBadRequest, "Bad Request: MESSAGE_TOO_LONG", 0)
+			return http.StatusBadRequest
+		}
+		if p.Get("parse_mode") == "HTML" {
+			if err := checkHTML(text); err != nil {
+				writeError(w, http.StatusBadRequest, "Bad Request: can't parse entities: "+err.Error(), 0)
+				return http.StatusBadRequest
+			}
+		}
+		return writeResult(w, true)
 	case "setWebhook":
 		if p.Get("url") == "" {
 			writeError(w, http.StatusBadRequest, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook", 0)

@@ -4,20 +4,123 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
 )
 
 // httpShutdownTimeout bounds the wait for HTTP requests in flight at
 // shutdown; the bot's own drain is bounded by bot.DefaultDrainTimeout.
 const httpShutdownTimeout = 5 * time.Second
+
+// deliverShutdownTimeout bounds the wait for the review delivery loop at
+// shutdown (one blocking read of the queue, one card being posted). A card
+// cut off is not acknowledged and is delivered again.
+const deliverShutdownTimeout = 5 * time.Second
+
+// readyPingTimeout bounds the Redis check of /readyz.
+const readyPingTimeout = 300 * time.Millisecond
+
+// serves numbers the serve runs of this process, so that two in one
+// process (tests) are two consumers of the review queue.
+var serves atomic.Int64
+
+// consumerName names this replica in the review queue's consumer group:
+// hostname-pid, as review.Redis does, plus the run's number after the
+// first in a process.
+func consumerName() string {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "fanzha"
+	}
+	name := fmt.Sprintf("%s-%d", host, os.Getpid())
+	if n := serves.Add(1); n > 1 {
+		name += fmt.Sprintf("-%d", n)
+	}
+	return name
+}
+
+// stores is where the bot keeps its state: sessions and update log, and
+// the review queue (with its blocklist and audit log).
+type stores struct {
+	sessions interface {
+		fanzha.SessionStore
+		fanzha.UpdateLog
+	}
+	review bot.Review
+	// redis is nil without FANZHA_REDIS_URL.
+	redis *session.Redis
+}
+
+// openStores picks the stores: Redis, shared by replicas, when redis.url is
+// set; in memory otherwise. A Redis that does not answer at start is
+// logged, not fatal: the bot answers without memory until it is back.
+func (m *Main) openStores(ctx context.Context, log *slog.Logger) (*stores, error) {
+	c := m.Config
+	ro := review.Options{Officers: c.Review.Officers, Logger: log.With("component", "review")}
+	if c.Redis.URL == "" {
+		return &stores{sessions: session.NewMemory(), review: review.NewMemory(ro)}, nil
+	}
+	rs, err := session.OpenRedis(c.Redis.URL, session.RedisOptions{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("redis.url (FANZHA_REDIS_URL): %w", err)
+	}
+	m.closers = append(m.closers, rs.Close)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	if err := rs.Ping(pctx); err != nil {
+		log.Error("redis is not answering; conversations are not remembered and cases cannot be submitted until it is", "err", err)
+	}
+	cancel()
+	q := review.NewRedis(rs.Conn(), review.RedisOptions{Options: ro, Consumer: consumerName()})
+	return &stores{sessions: rs, review: q, redis: rs}, nil
+}
+
+// redisState is "off", "up" or "down"; with ping it asks Redis (briefly).
+func (s *stores) redisState(ctx context.Context, ping bool) string {
+	switch {
+	case s.redis == nil:
+		return "off"
+	case ping:
+		pctx, cancel := context.WithTimeout(ctx, readyPingTimeout)
+		defer cancel()
+		if s.redis.Ping(pctx) != nil {
+			return "down"
+		}
+		return "up"
+	case s.redis.Conn().Guard.Down():
+		return "down"
+	}
+	return "up"
+}
+
+// writeMetrics writes the store's health after the bot's and the
+// assistant's metrics.
+func (s *stores) writeMetrics(w io.Writer, reviewChat bool) {
+	up := 1
+	if s.redisState(context.Background(), false) == "down" {
+		up = 0
+	}
+	backend := "memory"
+	if s.redis != nil {
+		backend = "redis"
+	}
+	fmt.Fprintf(w, "# HELP fanzha_store_up Whether the session and review store answers (1) or calls fail fast (0).\n# TYPE fanzha_store_up gauge\nfanzha_store_up{backend=%q} %d\n", backend, up)
+	on := 0
+	if reviewChat {
+		on = 1
+	}
+	fmt.Fprintf(w, "# HELP fanzha_review_enabled Whether cases are posted to a review chat.\n# TYPE fanzha_review_enabled gauge\nfanzha_review_enabled %d\n", on)
+}
 
 // serve runs the Telegram bot: polling, or webhook when a webhook URL is
 // set, with /healthz, /readyz and /metrics (and the webhook) on Listen.
@@ -33,25 +136,19 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Sessions, the polling offset and the webhook's seen updates: in
-	// memory, or in Redis (shared by replicas) when FANZHA_REDIS_URL is set.
-	var store interface {
-		fanzha.SessionStore
-		fanzha.UpdateLog
-	} = session.NewMemory()
-	if c.Redis.URL != "" {
-		r, err := session.OpenRedis(c.Redis.URL, session.RedisOptions{Logger: log})
-		if err != nil {
-			return fmt.Errorf("redis.url (FANZHA_REDIS_URL): %w", err)
-		}
-		m.closers = append(m.closers, r.Close)
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		if err := r.Ping(pctx); err != nil {
-			// Not fatal: replies go on without memory until Redis is back.
-			log.Error("redis is not answering; conversations are not remembered until it is", "err", err)
-		}
-		cancel()
-		store = r
+	// Sessions, the polling offset, the webhook's seen updates, the review
+	// queue, blocklist and audit log: in memory, or in Redis (shared by
+	// replicas) when FANZHA_REDIS_URL is set.
+	st, err := m.openStores(ctx, log)
+	if err != nil {
+		return err
+	}
+	reviewChat := c.Review.Chat != 0
+	switch {
+	case reviewChat && len(c.Review.Officers) == 0:
+		log.Warn("review.chat is set but no officers are: cases are posted and nobody may act on them (set FANZHA_OFFICERS)")
+	case !reviewChat && len(c.Review.Officers) > 0:
+		log.Warn("officers are set but review.chat is not: citizens cannot hand cases to officers (set FANZHA_REVIEW_CHAT)")
 	}
 	b, err := bot.New(bot.Options{
 		Token:         c.Telegram.Token,
@@ -68,8 +165,10 @@ func (m *Main) serve(ctx context.Context) error {
 		Assess:     e.assist.Assess,
 		Advisor:    e.advisor,
 		Accumulate: classifier.Accumulate,
-		Sessions:   store,
-		Updates:    store,
+		Sessions:   st.sessions,
+		Updates:    st.sessions,
+		Review:     st.review,
+		ReviewChat: c.Review.Chat,
 		Logger:     log,
 	})
 	if err != nil {
@@ -78,8 +177,32 @@ func (m *Main) serve(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", bot.Health)
-	mux.HandleFunc("GET /readyz", b.ServeReady)
-	mux.Handle("GET /metrics", b.Metrics())
+	// Ready while the bot takes updates, whatever Redis does: without it the
+	// bot still answers (without memory), so taking a replica out of the
+	// load balancer would only make things worse. The body says how Redis
+	// is.
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !b.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "not ready\n")
+			return
+		}
+		state := st.redisState(r.Context(), true)
+		note := ""
+		if state == "down" {
+			note = " (answering without memory; cases cannot be submitted)"
+		}
+		fmt.Fprintf(w, "ready\nredis: %s%s\n", state, note)
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		_, _ = b.Metrics().WriteTo(w)
+		if err := e.assist.WriteMetrics(w); err != nil {
+			log.Debug("assistant metrics", "err", err)
+		}
+		st.writeMetrics(w, reviewChat)
+	})
 	if p := b.WebhookPath(); p != "" {
 		switch p {
 		case "/healthz", "/readyz", "/metrics":
@@ -123,17 +246,42 @@ func (m *Main) serve(ctx context.Context) error {
 	defer stopRun()
 	ran := make(chan error, 1)
 	go func() { ran <- b.Run(runCtx) }()
+
+	// This replica's share of the review queue: each case is posted to the
+	// review chat by one replica, and acknowledged once posted.
+	stopDeliver := func() {}
+	if reviewChat {
+		dctx, cancel := context.WithCancel(runCtx)
+		delivered := make(chan struct{})
+		go func() {
+			defer close(delivered)
+			review.Deliver(dctx, st.review, b.PostCase, log.With("component", "review"))
+		}()
+		stopDeliver = func() {
+			cancel()
+			select {
+			case <-delivered:
+			case <-time.After(deliverShutdownTimeout):
+				log.Warn("review delivery did not stop in time", "timeout", deliverShutdownTimeout)
+			}
+		}
+		log.Info("posting cases to the review chat", "chat_id", c.Review.Chat, "officers", len(c.Review.Officers))
+	}
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
-		// Stop taking webhook requests first; Run drains what was taken.
+		// Stop taking webhook requests and cases first; Run drains what
+		// was taken.
 		stopHTTP()
+		stopDeliver()
 		return <-ran
 	case err := <-ran:
 		stopHTTP()
+		stopDeliver()
 		return err
 	case err := <-served:
 		stopRun()
+		stopDeliver()
 		<-ran
 		return fmt.Errorf("http server: %w", err)
 	}
