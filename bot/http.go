@@ -56,8 +56,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	first, err := b.opts.Updates.MarkSeen(r.Context(), b.scope, id, seenTTL)
 	if err != nil {
 		// Better to risk answering twice than not at all.
-		b.metrics.Error("store")
-		b.log.Warn("cannot check for a redelivered update; handling it", "update_id", id, "err", err)
+		b.storeFailed("cannot check for a redelivered update; handling it", b.scope, err)
 		first = true
 	}
 	if !first {

@@ -150,8 +150,9 @@ func (b *Bot) poll(ctx context.Context) error {
 		failures = 0
 		if offset > stored {
 			if err := b.opts.Updates.SetOffset(ctx, b.scope, offset); err != nil && ctx.Err() == nil {
-				b.metrics.Error("store")
-				b.log.Warn("cannot store the polling offset", "err", err)
+				// An unavailable store has said so once; Telegram keeps the
+				// offset meanwhile.
+				b.storeFailed("cannot store the polling offset", b.scope, err)
 			} else {
 				stored = offset
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ import (
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/internal/redisconn"
 	"github.com/fanzha/fanzha/internal/redistest"
 )
 
@@ -467,5 +470,336 @@ func TestServeProcessSIGTERM(t *testing.T) {
 			t.Errorf("token in the log:\n%s", l)
 		}
 		contains(t, l, "offset confirmed")
+	}
+}
+
+// Review test data: an officer, someone who is not one, the officers' chat,
+// and a conversation with a (valid, nobody's) ID number, the citizen's own
+// phone and the scammer's.
+const (
+	e2eOfficer    = 555
+	e2eNotOfficer = 666
+	e2eReviewChat = -100777
+	e2eIDNumber   = "330203199001011236"
+	e2eOwnPhone   = "13912345678"
+	e2eScammer    = "17012345678"
+	e2eAmbiguous  = "有个自称警察的人打电话给我"
+	e2eCaseText   = "他说我涉嫌洗钱，让我把钱转到安全账户，我的身份证号" + e2eIDNumber + "，我的电话" + e2eOwnPhone + "，他的电话是" + e2eScammer
+)
+
+// withReview turns on Redis, the officers and the review chat.
+func withReview(url string) func(*config.Config) {
+	return func(c *config.Config) {
+		c.Redis.URL = url
+		c.Review.Officers = []int64{e2eOfficer}
+		c.Review.Chat = e2eReviewChat
+	}
+}
+
+// pressButton returns a button press by user on the recorded message c
+// (shown in chat), for the button labelled label.
+func pressButton(t *testing.T, user int64, c bottest.Call, chat map[string]any, label string) map[string]any {
+	t.Helper()
+	data := bottest.Buttons(c)[label]
+	if data == "" {
+		t.Fatalf("no button %q under:\n%s\nbuttons: %v", label, c.Text(), bottest.Buttons(c))
+	}
+	return bottest.Callback(user, bottest.SentMessage(c, chat, bottest.NewMessageID()), data)
+}
+
+func callbackID(u map[string]any) string { return u["callback_query"].(map[string]any)["id"].(string) }
+
+// answerTo waits for the answerCallbackQuery of a press.
+func answerTo(t *testing.T, api *bottest.Server, u map[string]any) bottest.Call {
+	t.Helper()
+	id := callbackID(u)
+	var got bottest.Call
+	waitUntil(t, "the answer to "+id, func() bool {
+		for _, c := range api.Calls("answerCallbackQuery") {
+			if c.Params.Get("callback_query_id") == id {
+				got = c
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func notContains(t *testing.T, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			t.Errorf("do not want %q in:\n%s", sub, s)
+		}
+	}
+}
+
+// TestServeReview runs `fanzha serve` on Redis with officers and a review
+// chat: a conversation that escalates across a restart (its deciding
+// question answered by the new process), a case handed to officers with an
+// ID number that must not show, a tap by someone who is not an officer, the
+// officer's confirmation told to the citizen, the scammer's number in
+// someone else's message, the officers' commands, metrics and readiness.
+func TestServeReview(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{Own: true, AppendOnly: true})
+	api := bottest.NewServer(t)
+	const citizen, other = 51, 52
+	chat := bottest.PrivateChat(citizen)
+	review := bottest.GroupChat(e2eReviewChat)
+
+	s := startServe(t, api, withReview(rs.URL))
+	api.Push(bottest.Private(citizen, e2eAmbiguous))
+	question := api.WaitSent(t, citizen, 1)[0]
+	contains(t, question.Text(), "可疑", "关键问题", "安全账户")
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new process answers the question asked by the old one, and
+	// remembers the conversation.
+	s = startServe(t, api, withReview(rs.URL))
+	api.Push(pressButton(t, citizen, question, chat, "是"))
+	// The first message's red flag ("警察") is still there: the verdict is
+	// about the whole conversation.
+	contains(t, api.WaitSent(t, citizen, 2)[1].Text(), "高风险", "你确认了", "“警察”", "冒充公检法")
+	api.Push(bottest.Private(citizen, e2eBenign))
+	contains(t, api.WaitSent(t, citizen, 3)[2].Text(), "高风险")
+
+	// The citizen gives the details and asks for an officer.
+	api.Push(bottest.Private(citizen, e2eCaseText))
+	verdict := api.WaitSent(t, citizen, 4)[3]
+	api.Push(pressButton(t, citizen, verdict, chat, "请民警看看"))
+	consent := api.WaitSent(t, citizen, 5)[4]
+	contains(t, consent.Text(), "民警看到的就是下面这些", "330*************36", e2eScammer)
+	notContains(t, consent.Text(), e2eIDNumber, e2eOwnPhone)
+	api.Push(pressButton(t, citizen, consent, chat, "同意并提交"))
+	contains(t, api.WaitSent(t, citizen, 6)[5].Text(), "案件编号 #1")
+
+	card := api.WaitCalls(t, "sendMessage", e2eReviewChat, 1, 20*time.Second)[0]
+	contains(t, card.Text(), "案件 #1", e2eScammer, "330*************36", "139****5678", "高风险", e2eAmbiguous)
+	notContains(t, card.Text(), e2eIDNumber, e2eOwnPhone)
+
+	// Not an officer: refused, with a pop-up.
+	tap := pressButton(t, e2eNotOfficer, card, review, "确认诈骗")
+	api.Push(tap)
+	refusal := answerTo(t, api, tap)
+	if refusal.Params.Get("show_alert") != "true" {
+		t.Errorf("refusal is not a pop-up: %v", refusal.Params)
+	}
+	contains(t, refusal.Params.Get("text"), "只有授权的反诈民警")
+
+	// The officer confirms: the card says so, the citizen is told.
+	tap = pressButton(t, e2eOfficer, card, review, "确认诈骗")
+	api.Push(tap)
+	answerTo(t, api, tap)
+	edit := api.WaitCalls(t, "editMessageText", e2eReviewChat, 1, 20*time.Second)[0]
+	contains(t, edit.Text(), "状态：已确认诈骗", "民警 User555（555）")
+	contains(t, api.WaitSent(t, citizen, 7)[6].Text(), "#1", "确认这是诈骗")
+
+	// The scammer's number in someone else's message.
+	api.Push(bottest.Private(other, "刚才"+e2eScammer+"给我打电话，说有事找我"))
+	contains(t, api.WaitSent(t, other, 1)[0].Text(), "高风险", "该号码已被民警确认用于诈骗")
+
+	// Officers' commands, in the review chat, for officers only; the
+	// refused tap is in the case's audit log.
+	replies := func() []bottest.Call {
+		var out []bottest.Call
+		for _, c := range api.Sent(e2eReviewChat) {
+			if c.Params.Get("reply_to_message_id") != "" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	next := func(user int64, text string) bottest.Call {
+		t.Helper()
+		n := len(replies())
+		api.Push(bottest.Group(e2eReviewChat, user, text))
+		waitUntil(t, "a reply to "+text, func() bool { return len(replies()) > n })
+		return replies()[n]
+	}
+	contains(t, next(e2eOfficer, "/case 1").Text(), "用户 666 确认诈骗（已拒绝）", "用户 555 确认诈骗（允许）", "用户 51 提交（允许）")
+	contains(t, next(e2eOfficer, "/queue").Text(), "没有待处理的案件")
+	contains(t, next(e2eOfficer, "/stats").Text(), "冒充公检法及政府机关：1 件，占 100.0%", "已确认诈骗 1 件")
+	for _, cmd := range []string{"/queue", "/case 1", "/stats"} {
+		r := next(e2eNotOfficer, cmd)
+		contains(t, r.Text(), "只有授权的反诈民警")
+		notContains(t, r.Text(), "案件 #1", e2eScammer, "本周")
+	}
+
+	code, body := httpGet(s.base + "/readyz")
+	if code != 200 {
+		t.Errorf("/readyz %d", code)
+	}
+	contains(t, body, "ready", "redis: up")
+	_, metrics := httpGet(s.base + "/metrics")
+	contains(t, metrics, `fanzha_store_up{backend="redis"} 1`, "fanzha_review_enabled 1",
+		"fanzha_review_cases_submitted_total 1", "fanzha_review_cards_posted_total 1",
+		`fanzha_review_actions_total{action="confirm",outcome="refused"} 1`,
+		`fanzha_review_actions_total{action="confirm",outcome="done"} 1`,
+		"fanzha_blocklist_hits_total 1", `fanzha_followup_answers_total{answer="yes"} 1`,
+		`fanzha_assistant_mode{mode="off"} 1`, "fanzha_assistant_assessments_total")
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(api.Sent(e2eReviewChat)) - len(replies()); n != 1 {
+		t.Errorf("%d cards posted, want 1", n)
+	}
+	// Privacy: no message text or ID number in the logs.
+	for _, text := range []string{e2eIDNumber, e2eOwnPhone, "涉嫌洗钱", e2eAmbiguous} {
+		if strings.Contains(s.logs.String(), text) {
+			t.Errorf("%q is in the log", text)
+		}
+	}
+}
+
+// TestServeReplicas: two `fanzha serve` replicas in webhook mode on one
+// Redis and one Bot API: updates reach either; cases submitted through
+// both are posted to the review chat once each, by both consumers between
+// them, and an officer's tap on a card works whichever replica gets it.
+func TestServeReplicas(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{})
+	api := bottest.NewServer(t)
+	const secret = "replica-secret-42"
+	webhook := func(c *config.Config) {
+		withReview(rs.URL)(c)
+		c.Telegram.WebhookURL = "https://fanzha.example.org/tg"
+		c.Telegram.WebhookSecret = secret
+	}
+	replicas := []*serving{startServe(t, api, webhook), startServe(t, api, webhook)}
+	var updateID atomic.Int64
+	post := func(r int, u map[string]any) {
+		t.Helper()
+		u["update_id"] = updateID.Add(1)
+		b, _ := json.Marshal(u)
+		req, _ := http.NewRequest(http.MethodPost, replicas[r%2].base+"/tg", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(bot.SecretHeader, secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("webhook status %d", resp.StatusCode)
+		}
+	}
+
+	// Eight citizens at once, each step through either replica.
+	const citizens = 8
+	user := func(i int) int64 { return int64(70 + i) }
+	for i := range citizens {
+		post(i, bottest.Private(user(i), e2eScamZH))
+	}
+	for i := range citizens {
+		verdict := api.WaitSent(t, user(i), 1)[0]
+		post(i+1, pressButton(t, user(i), verdict, bottest.PrivateChat(user(i)), "请民警看看"))
+	}
+	for i := range citizens {
+		consent := api.WaitSent(t, user(i), 2)[1]
+		post(i, pressButton(t, user(i), consent, bottest.PrivateChat(user(i)), "同意并提交"))
+	}
+	for i := range citizens {
+		contains(t, api.WaitSent(t, user(i), 3)[2].Text(), "案件编号 #")
+	}
+	cards := api.WaitCalls(t, "sendMessage", e2eReviewChat, citizens, 20*time.Second)
+	time.Sleep(300 * time.Millisecond) // a card posted twice would show by now
+	cards = api.Sent(e2eReviewChat)
+	seen := map[string]int{}
+	caseRE := regexp.MustCompile(`案件 #(\d+)`)
+	for _, c := range cards {
+		m := caseRE.FindStringSubmatch(c.Text())
+		if m == nil {
+			t.Fatalf("not a card: %s", c.Text())
+		}
+		seen[m[1]]++
+	}
+	if len(seen) != citizens || len(cards) != citizens {
+		t.Errorf("%d cards for %d cases: %v", len(cards), len(seen), seen)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("case %s posted %d times", id, n)
+		}
+	}
+	for i, r := range replicas {
+		if !strings.Contains(r.logs.String(), "posting cases to the review chat") {
+			t.Errorf("replica %d does not consume the review queue", i)
+		}
+	}
+	posted := 0
+	for _, r := range replicas {
+		if strings.Contains(r.logs.String(), `msg="case posted to the review chat"`) {
+			posted++
+		}
+	}
+	if posted != 2 {
+		t.Errorf("%d of the 2 replicas posted cards; both consume the queue", posted)
+	}
+
+	// A tap on a card posted by one replica, handled by the other.
+	tap := pressButton(t, e2eOfficer, cards[0], bottest.GroupChat(e2eReviewChat), "需要回访")
+	post(1, tap)
+	contains(t, answerTo(t, api, tap).Params.Get("text"), "需要回访")
+	for i, r := range replicas {
+		if err := r.stop(); err != nil {
+			t.Errorf("replica %d: %v", i, err)
+		}
+	}
+}
+
+// TestServeRedisKilled: Redis dies under a running `fanzha serve`. Replies
+// keep coming, at once, saying they cannot remember; /readyz stays 200 and
+// says Redis is down; the outage is logged once. Redis comes back with its
+// data and the conversation is remembered again, without a restart.
+func TestServeRedisKilled(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{Own: true, AppendOnly: true})
+	api := bottest.NewServer(t)
+	s := startServe(t, api, func(c *config.Config) {
+		withReview(rs.URL)(c)
+		c.Telegram.RatePerMinute = 0 // the test asks again and again
+	})
+	const user = 61
+	api.Push(bottest.Private(user, e2eScamZH))
+	contains(t, api.WaitSent(t, user, 1)[0].Text(), "高风险")
+
+	rs.Kill(t)
+	for i := range 3 {
+		t0 := time.Now()
+		api.Push(bottest.Private(user, e2eBenign))
+		r := api.WaitSent(t, user, 2+i)[1+i]
+		contains(t, r.Text(), "暂时无法记住对话", "暂未发现诈骗迹象")
+		if d := time.Since(t0); d > 3*time.Second {
+			t.Errorf("reply %d took %s with Redis down", i, d)
+		}
+	}
+	code, body := httpGet(s.base + "/readyz")
+	if code != 200 {
+		t.Errorf("/readyz %d with Redis down, want 200 (the bot still answers)", code)
+	}
+	contains(t, body, "redis: down")
+	_, metrics := httpGet(s.base + "/metrics")
+	contains(t, metrics, `fanzha_store_up{backend="redis"} 0`, "fanzha_stateless_replies_total 3")
+
+	rs.Start(t)
+	waitUntil(t, "memory to come back", func() bool {
+		n := len(api.Sent(user))
+		api.Push(bottest.Private(user, e2eBenign))
+		return !strings.Contains(api.WaitSent(t, user, n+1)[n].Text(), "暂时无法记住对话")
+	})
+	sent := api.Sent(user)
+	contains(t, sent[len(sent)-1].Text(), "高风险")
+	_, body = httpGet(s.base + "/readyz")
+	contains(t, body, "redis: up")
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	logs := s.logs.String()
+	if n := strings.Count(logs, redisconn.MsgDown); n != 1 {
+		t.Errorf("outage logged %d times, want once", n)
+	}
+	if n := strings.Count(logs, redisconn.MsgUp); n != 1 {
+		t.Errorf("recovery logged %d times, want once", n)
 	}
 }
