@@ -30,18 +30,15 @@ type Session struct {
 	// masked and only after the citizen agreed on a screen showing exactly
 	// what is shared.
 	Recent []string `json:"recent,omitempty"`
-	// Turn counts the changes to this conversation's evidence (messages,
-	// "I already paid", answers); a consent screen names the turn it
-	// showed, so what is submitted is what was shown.
-	Turn int `json:"turn,omitempty"`
 	// Answered lists the scam types whose deciding question the user has
 	// answered in this conversation; it is not asked again.
 	Answered []ScamType `json:"answered,omitempty"`
 	// Case is the id of the case submitted from this conversation, and
-	// CaseTurn the turn it covered (a second tap does not submit twice).
-	Case     string    `json:"case,omitempty"`
-	CaseTurn int       `json:"case_turn,omitempty"`
-	Updated  time.Time `json:"updated"`
+	// CaseOf the fingerprint of what it shared (a second tap on the same
+	// consent screen does not submit twice).
+	Case    string    `json:"case,omitempty"`
+	CaseOf  string    `json:"case_of,omitempty"`
+	Updated time.Time `json:"updated"`
 }
 
 // Bounds of Session.Recent.

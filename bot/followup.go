@@ -57,7 +57,6 @@ func (b *Bot) onFollowUp(ctx context.Context, p *press) {
 	b.metrics.event(famAnswers, `answer="`+answer+`"`)
 	sess.Answered = append(sess.Answered, t)
 	sess.Recent = addRecent(sess.Recent, b.textf("followup_recent_"+answer, fanzha.ZH, q.ZH), false)
-	sess.Turn++
 
 	if yes {
 		conf := fanzha.Assessment{

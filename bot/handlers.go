@@ -93,7 +93,6 @@ func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess 
 	}
 	sess.Assessment = conv
 	sess.Recent = addRecent(sess.Recent, text, forwarded)
-	sess.Turn++
 	if remembered {
 		remembered = b.saveSession(ctx, key, sess)
 	}
@@ -145,9 +144,8 @@ func (b *Bot) privateCommand(ctx context.Context, in *incoming, key string, sess
 		b.sendPlain(ctx, chatID, 0, b.textf("bot_hotline", lang, b.opts.Hotline, b.opts.Police), nil)
 	case "new":
 		// A new conversation: its evidence, messages, answers and case go;
-		// the language stays. The turn moves on, so an old consent screen
-		// cannot submit the new conversation.
-		sess = fanzha.Session{Lang: sess.Lang, Wrote: sess.Wrote, Turn: sess.Turn + 1}
+		// the language stays.
+		sess = fanzha.Session{Lang: sess.Lang, Wrote: sess.Wrote}
 		if remembered {
 			b.saveSession(ctx, key, sess)
 		}
@@ -460,7 +458,6 @@ func (b *Bot) markPaid(ctx context.Context, key string) {
 	if sess.Assessment.Label.IsFraud() {
 		sess.Assessment.Risk = fanzha.RiskHigh
 	}
-	sess.Turn++
 	b.saveSession(ctx, key, sess)
 }
 

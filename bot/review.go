@@ -2,10 +2,12 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,8 +25,9 @@ import (
 // shared — the case officers will see, built from the conversation with
 // review.NewCase (masked excerpt, red flags, the other side's indicators) —
 // and three buttons: agree and submit (and be told the outcome), submit
-// without being contacted, cancel. The screen names the conversation's turn:
-// if the conversation changed before the tap, a new screen is shown instead
+// without being contacted, cancel. The buttons carry a fingerprint of what
+// the screen shows: if the conversation changed before the tap (a new
+// message, "I already paid", /new, /forget…), a new screen is shown instead
 // of submitting something the citizen has not seen.
 //
 // Officers: each case is posted to the review chat as a card (PostCase,
@@ -86,6 +89,15 @@ func (b *Bot) caseFor(chatID, user int64, sess fanzha.Session, consent bool) fan
 	})
 }
 
+// fingerprint identifies what a case shares, whatever the citizen's choice
+// about being contacted: 12 hex digits of a SHA-256 of the case.
+func fingerprint(c fanzha.Case) string {
+	c.Consent = false
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
 // excerptText joins the latest messages that fit in a case's excerpt,
 // oldest first.
 func excerptText(recent []string) string {
@@ -134,10 +146,10 @@ func (b *Bot) onAskOfficer(ctx context.Context, p *press) {
 
 func (b *Bot) sendConsent(ctx context.Context, chatID, user int64, sess fanzha.Session, lang fanzha.Lang) {
 	c := b.caseFor(chatID, user, sess, true)
-	turn := strconv.Itoa(sess.Turn)
+	fp := fingerprint(c)
 	kb := tgbotapi.NewInlineKeyboardMarkup(
-		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit", lang), cbData("sub", lang, turn, "c"))),
-		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit_nocontact", lang), cbData("sub", lang, turn, "n"))),
+		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit", lang), cbData("sub", lang, fp, "c"))),
+		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit_nocontact", lang), cbData("sub", lang, fp, "n"))),
 		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_cancel", lang), cbData("cancel", lang))),
 	)
 	var s strings.Builder
@@ -155,12 +167,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 		b.answer(ctx, p.q.ID, "")
 		return
 	}
-	turn, err := strconv.Atoi(p.args[0])
-	if err != nil {
-		b.answer(ctx, p.q.ID, "")
-		return
-	}
-	consent := p.args[1] == "c"
+	shown, consent := p.args[0], p.args[1] == "c"
 	key := sessionKey(p.chatID)
 	sess, ok := b.loadSession(ctx, key)
 	if !ok {
@@ -168,12 +175,13 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.opts.Hotline, b.opts.Police), nil)
 		return
 	}
+	c := b.caseFor(p.chatID, p.user(), sess, consent)
 	switch {
-	case sess.Case != "" && sess.CaseTurn == turn:
+	case sess.Case != "" && sess.CaseOf == shown:
 		b.answer(ctx, p.q.ID, "")
 		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_already_submitted", lang, sess.Case), nil)
 		return
-	case sess.Turn != turn || len(sess.Recent) == 0:
+	case fingerprint(c) != shown || len(sess.Recent) == 0:
 		// The conversation changed (or expired) after the screen was shown:
 		// show what would be shared now.
 		b.answer(ctx, p.q.ID, b.text("bot_cb_consent_changed", lang))
@@ -187,7 +195,6 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 		b.sendConsent(ctx, p.chatID, p.user(), sess, lang)
 		return
 	}
-	c := b.caseFor(p.chatID, p.user(), sess, consent)
 	id, err := b.opts.Review.Submit(ctx, c)
 	if err != nil {
 		b.metrics.Error("store")
@@ -202,7 +209,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 	}
 	b.metrics.event(famSubmitted, "")
 	b.log.Info("case submitted by a citizen", "case_id", id, "chat_id", p.chatID, "consent", consent, "label", c.Label, "risk", c.Risk)
-	sess.Case, sess.CaseTurn = id, turn
+	sess.Case, sess.CaseOf = id, shown
 	b.saveSession(ctx, key, sess)
 	b.answer(ctx, p.q.ID, b.text("bot_cb_submitted", lang))
 	if p.msgID != 0 {
