@@ -473,3 +473,34 @@ func TestRedisKilledMidConversation(t *testing.T) {
 		t.Errorf("stateless replies = %d", s["stateless_replies"])
 	}
 }
+
+// TestRedisPaused: a Redis that hangs (SIGSTOP: connections open, no
+// answers) costs a reply a few hundred milliseconds at most; the reply says
+// it cannot remember; when Redis answers again so does the memory.
+func TestRedisPaused(t *testing.T) {
+	be := redisBackend(t, redistest.Options{Own: true})
+	api := bottest.NewServer(t)
+	startReview(t, api, be, nil)
+	const user = 950
+	api.Push(bottest.Private(user, scamZH))
+	mustContain(t, api.WaitSent(t, user, 1)[0].Text(), "高风险")
+
+	be.srv.Pause(t)
+	for i := range 3 {
+		t0 := time.Now()
+		api.Push(bottest.Private(user, benignZH))
+		r := api.WaitSent(t, user, 2+i)[1+i]
+		mustContain(t, r.Text(), "暂时无法记住对话")
+		if d := time.Since(t0); d > 2*time.Second {
+			t.Errorf("reply %d took %s with Redis hanging", i, d)
+		}
+	}
+	be.srv.Resume(t)
+	waitFor(t, "memory back", func() bool {
+		n := len(api.Sent(user))
+		api.Push(bottest.Private(user, benignZH))
+		return !strings.Contains(api.WaitSent(t, user, n+1)[n].Text(), "暂时无法记住对话")
+	})
+	last := api.Sent(user)
+	mustContain(t, last[len(last)-1].Text(), "高风险")
+}
