@@ -25,9 +25,13 @@ func (g *gate) Classify(ctx context.Context, text string) fanzha.Assessment {
 	if strings.HasPrefix(text, "HOLD") {
 		<-g.release
 	}
-	g.mu.Lock()
-	g.seen = append(g.seen, text)
-	g.mu.Unlock()
+	// A multi-line text is the conversation judged as a whole after a
+	// message; only the messages themselves show the handling order.
+	if !strings.Contains(text, "\n") {
+		g.mu.Lock()
+		g.seen = append(g.seen, text)
+		g.mu.Unlock()
+	}
 	return g.Classifier.Classify(ctx, text)
 }
 

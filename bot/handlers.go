@@ -76,6 +76,12 @@ func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess 
 	conv := a
 	if b.opts.Accumulate != nil && sess.Assessment.Label != "" {
 		conv = b.opts.Accumulate(sess.Assessment, a)
+		// Evidence spread over messages adds up: "a policeman called" and
+		// later "he wants me to move my money" are judged together too.
+		if own := ownMessages(sess.Recent); !forwarded && len(own) > 0 {
+			whole := b.opts.Classifier.Classify(ctx, strings.Join(append(own, text), "\n"))
+			conv = b.opts.Accumulate(conv, whole)
+		}
 	}
 	shown := conv
 	lang := sess.Lang
@@ -670,6 +676,23 @@ func (b *Bot) storeFailed(msg, key string, err error) {
 	b.log.Error(msg, "key", key, "err", err)
 }
 
+// ownMessages returns the user's own recent messages: not what they
+// forwarded, not the bot's notes of their answers to a follow-up question
+// (whose wording would add the question's red flags).
+func ownMessages(recent []string) []string {
+	var out []string
+	for _, r := range recent {
+		if strings.HasPrefix(r, forwardedMark) || strings.HasPrefix(r, "（回答") || strings.HasPrefix(r, "(answered") {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// forwardedMark prefixes forwarded messages in a session's recent list.
+const forwardedMark = "[转发] "
+
 // addRecent keeps the latest messages of a conversation for a case's
 // excerpt: at most fanzha.MaxRecent, each clipped, forwarded ones marked.
 func addRecent(recent []string, text string, forwarded bool) []string {
@@ -678,7 +701,7 @@ func addRecent(recent []string, text string, forwarded bool) []string {
 		text = string(r[:fanzha.MaxRecentRunes]) + "…"
 	}
 	if forwarded {
-		text = "[转发] " + text
+		text = forwardedMark + text
 	}
 	recent = append(recent, text)
 	if len(recent) > fanzha.MaxRecent {

@@ -38,6 +38,7 @@ func TestPrivateChat(t *testing.T) {
 		{name: "command with bot name", texts: []string{"/hotline@" + bottest.Username}, want: []string{"96110"}},
 		{name: "unknown command", texts: []string{"/frobnicate"}, want: []string{"我不认识这个命令"}},
 		{name: "risk never drops", texts: []string{scamZH, benignZH}, want: []string{"高风险"}},
+		{name: "evidence adds up over messages", texts: []string{"有个自称警察的人打电话给我", "他让我把钱转到一个账户"}, want: []string{"高风险", "冒充公检法"}},
 		{name: "new starts over", texts: []string{scamZH, "/new", benignZH}, want: []string{"暂未发现诈骗迹象"}},
 		{name: "paid command", texts: []string{"/paid"}, want: []string{"110", "止付"}},
 		{name: "check with text", texts: []string{"/check " + scamZH}, want: []string{"高风险"}},

@@ -45,6 +45,7 @@ func runCheck(ctx context.Context, e *engine, args []string, out io.Writer) erro
 func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error {
 	lang := fanzha.Lang("")
 	var conv fanzha.Assessment
+	var recent []string // the user's earlier messages in this conversation
 	say := func(k string) { fmt.Fprintln(out, advice.Text(k, langOr(lang, fanzha.ZH))) }
 	say("chat_welcome")
 	sc := bufio.NewScanner(in)
@@ -65,7 +66,7 @@ func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error 
 		case line == "/quit" || line == "/exit":
 			return nil
 		case line == "/new":
-			conv = fanzha.Assessment{}
+			conv, recent = fanzha.Assessment{}, nil
 			say("chat_new")
 			continue
 		case line == "/help" || line == "/start":
@@ -89,6 +90,13 @@ func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error 
 		}
 		a := e.assist.Assess(ctx, "cli", line)
 		conv = classifier.Accumulate(conv, a)
+		// Evidence spread over messages adds up: judge them together too.
+		if len(recent) > 0 {
+			conv = classifier.Accumulate(conv, e.classifier.Classify(ctx, strings.Join(append(recent, line), "\n")))
+		}
+		if recent = append(recent, line); len(recent) > fanzha.MaxRecent {
+			recent = recent[1:]
+		}
 		fmt.Fprintln(out, e.advisor.Reply(conv, langOr(lang, a.Lang)).Text())
 	}
 }

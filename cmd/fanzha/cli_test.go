@@ -196,3 +196,14 @@ func TestChatConversation(t *testing.T) {
 		t.Errorf("after /new the conversation starts over:\n%s", replies[5])
 	}
 }
+
+func TestChatEvidenceAddsUp(t *testing.T) {
+	out, err := cliRun(t, "有个自称警察的人打电话给我\n他让我把钱转到一个账户\n/quit\n", "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies := strings.Split(out, "> ")
+	if len(replies) < 3 || !strings.Contains(replies[2], "高风险") || !strings.Contains(replies[2], "冒充公检法") {
+		t.Errorf("two messages of one police script should add up to high risk:\n%s", out)
+	}
+}
