@@ -148,6 +148,11 @@ type engine struct {
 }
 
 func (m *Main) engine(mods ...func(*assist.Options)) (*engine, error) {
+	return m.engineWith(m.logger(), mods...)
+}
+
+// engineWith is engine with the logger the assistant writes to.
+func (m *Main) engineWith(log *slog.Logger, mods ...func(*assist.Options)) (*engine, error) {
 	corpus, err := knowledge.Embedded()
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
@@ -158,7 +163,7 @@ func (m *Main) engine(mods ...func(*assist.Options)) (*engine, error) {
 	}
 	m.closers = append(m.closers, idx.Close)
 	cls := classifier.New(idx)
-	as, err := newAssist(m.Config, cls.Classify, m.logger(), mods...)
+	as, err := newAssist(m.Config, cls.Classify, log, mods...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/review"
@@ -27,6 +28,9 @@ const httpShutdownTimeout = 5 * time.Second
 // shutdown (one blocking read of the queue, one card being posted). A card
 // cut off is not acknowledged and is delivered again.
 const deliverShutdownTimeout = 5 * time.Second
+
+// opinionTTL is how long the assistant's answer to a text is reused.
+const opinionTTL = 24 * time.Hour
 
 // readyPingTimeout bounds the Redis check of /readyz.
 const readyPingTimeout = 300 * time.Millisecond
@@ -132,14 +136,19 @@ func (m *Main) serve(ctx context.Context) error {
 		return errors.New("serve needs a Telegram bot token: set FANZHA_TELEGRAM_TOKEN (or telegram.token_file); to try Fanzha without one, run `fanzha chat`")
 	}
 	log := bot.RedactLogger(m.logger(), c.Telegram.Token, c.Telegram.WebhookSecret)
-	e, err := m.engine()
-	if err != nil {
-		return err
-	}
 	// Sessions, the polling offset, the webhook's seen updates, the review
 	// queue, blocklist and audit log: in memory, or in Redis (shared by
 	// replicas) when FANZHA_REDIS_URL is set.
 	st, err := m.openStores(ctx, log)
+	if err != nil {
+		return err
+	}
+	var mods []func(*assist.Options)
+	if st.redis != nil {
+		// The assistant's answers are shared by replicas too.
+		mods = append(mods, func(o *assist.Options) { o.Cache = session.NewOpinionCache(st.redis.Conn(), opinionTTL) })
+	}
+	e, err := m.engineWith(log, mods...)
 	if err != nil {
 		return err
 	}
