@@ -60,6 +60,10 @@ type LLM struct {
 	Model      string        `yaml:"model"`
 	Timeout    time.Duration `yaml:"timeout"`
 	Mode       string        `yaml:"mode"` // off, uncertain, always; empty: uncertain when BaseURL is set
+	// UserPerMinute and GlobalPerMinute cap model calls (cost); 0 takes
+	// the assistant's defaults.
+	UserPerMinute   int `yaml:"user_per_minute"`
+	GlobalPerMinute int `yaml:"global_per_minute"`
 }
 
 // Review settings: who may act on flagged cases and where they see them.
@@ -165,6 +169,18 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			return fmt.Errorf("FANZHA_RATE_PER_MINUTE: %q is not a number", v)
 		}
 		c.Telegram.RatePerMinute = n
+	}
+	for name, dst := range map[string]*int{
+		"FANZHA_LLM_USER_PER_MINUTE":   &c.LLM.UserPerMinute,
+		"FANZHA_LLM_GLOBAL_PER_MINUTE": &c.LLM.GlobalPerMinute,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a number", name, v)
+			}
+			*dst = n
+		}
 	}
 	if v := getenv("FANZHA_OFFICERS"); v != "" {
 		ids, err := parseIDs(v)
@@ -273,6 +289,9 @@ func (c *Config) Validate() error {
 		if c.LLM.Model == "" {
 			return errors.New("llm.model (FANZHA_LLM_MODEL): required when an LLM base URL is set")
 		}
+	}
+	if c.LLM.UserPerMinute < 0 || c.LLM.GlobalPerMinute < 0 {
+		return fmt.Errorf("llm.user_per_minute / llm.global_per_minute: %d / %d must not be negative", c.LLM.UserPerMinute, c.LLM.GlobalPerMinute)
 	}
 	if c.LLM.Timeout <= 0 || c.LLM.Timeout > 2*time.Minute {
 		return fmt.Errorf("llm.timeout (FANZHA_LLM_TIMEOUT): %s must be between 0 and 2m", c.LLM.Timeout)

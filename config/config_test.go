@@ -88,6 +88,7 @@ func TestErrorsNameTheField(t *testing.T) {
 		{"bad secret", "", map[string]string{"FANZHA_TELEGRAM_TOKEN": "1:a", "FANZHA_WEBHOOK_SECRET": "has space"}, "FANZHA_WEBHOOK_SECRET"},
 		{"bad token", "", map[string]string{"FANZHA_TELEGRAM_TOKEN": "nocolon"}, "FANZHA_TELEGRAM_TOKEN"},
 		{"short ttl", "", map[string]string{"FANZHA_SESSION_TTL": "1s"}, "FANZHA_SESSION_TTL"},
+		{"bad llm limit", "", map[string]string{"FANZHA_LLM_USER_PER_MINUTE": "many"}, "FANZHA_LLM_USER_PER_MINUTE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

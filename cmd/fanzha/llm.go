@@ -50,11 +50,13 @@ func newAssist(c *config.Config, classify func(context.Context, string) fanzha.A
 		return nil, err
 	}
 	o := assist.Options{
-		Mode:           mode,
-		Timeout:        c.LLM.Timeout,
-		CacheNamespace: c.LLM.BaseURL + " " + c.LLM.Model,
-		Allowed:        []string{c.Hotline, c.Police},
-		Logger:         logger,
+		Mode:            mode,
+		Timeout:         c.LLM.Timeout,
+		CacheNamespace:  c.LLM.BaseURL + " " + c.LLM.Model,
+		UserPerMinute:   c.LLM.UserPerMinute,
+		GlobalPerMinute: c.LLM.GlobalPerMinute,
+		Allowed:         []string{c.Hotline, c.Police},
+		Logger:          logger,
 	}
 	for _, m := range mods {
 		m(&o)
