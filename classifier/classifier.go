@@ -26,6 +26,10 @@ const (
 	thresholdLow    = 1.5 // S at which a text is labelled fraud (risk low)
 	thresholdMedium = 3.5
 	thresholdHigh   = 6.0
+	// longText (runes) and lengthWeight: the bar rises by lengthWeight for
+	// every doubling of the length beyond longText.
+	longText     = 120
+	lengthWeight = 0.5
 	// vocabOnlyExtra raises the bar when no red flag was found.
 	vocabOnlyExtra = 0.3
 	// marginWeight scales the vocabulary margin (best scam type's centroid
@@ -174,6 +178,11 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	threshold := thresholdLow
 	if flagSum+math.Max(general, 0) == 0 {
 		threshold += vocabOnlyExtra
+	}
+	// A long text has more chances to brush against weak signs ("转账",
+	// "马上", "贷款" in an ordinary call): the bar rises slowly with length.
+	if n := utf8.RuneCountInString(f.Text); n > longText {
+		threshold += lengthWeight * math.Log2(float64(n)/longText)
 	}
 	if hard || s >= threshold {
 		a.Label = best

@@ -81,7 +81,7 @@ var detectors = []*detector{
 		`通过官方(app|客服|渠道|网站).{0,8}(查询|核实|办理)|在(支付宝|微信|淘宝|京东|官方app|手机银行|[^，。]{0,6}app)[^，。]{0,12}(中|里|内)(尽快)?(查看|查询|办理|申请|发货|确认|操作|处理)|退回原(支付)?账户|原路(退回|返回)|(在|通过|用|打了?)(官方)?(淘宝|京东|闲鱼|拼多多|美团|支付宝|银行|官方)?(app|应用|订单页面?|平台)(里|内|上)的?(官方)?(直接)?(下单|付款|申请|操作|退款|处理|客服|点)|官方客服|原路退回|以官方.{0,6}为准|请勿(向|将).{0,10}(告知|透露|泄露)|切勿(告知|泄露|转账)|不会(以任何理由)?(要求|索要)你?.{0,6}(转账|验证码|密码)|谨防(诈骗|上当)|never ask (you )?for your (code|password|pin)`,
 		"", "").neg(),
 	d(flagAdvisory, "", -3.0,
-		`凡是.{0,30}(都是|就是|一律是)诈骗|(都是|就是|一律是|均为|均是)诈骗|诈骗(案件)?(高发|多发)|谨防.{0,8}(诈骗|上当|受骗)|(反诈|防骗)(中心|提醒|提示|宣传)|国家反诈|提醒(您|大家|广大|各位)|(scam|fraud) alert|beware of (scam|fraud)|(is|are) (always )?a scam`,
+		`凡是.{0,30}(都是|就是|一律是)诈骗|骗子(一般|通常|常常|往往|会|都会|就会|常用|惯用)(说|让|要|叫|冒充|用)|(都|全)是(假的|骗人的)|千万(别|不要)(信|相信|转|给)|(别|不要)(相信|信)(这种|这些|陌生)|(都是|就是|一律是|均为|均是)诈骗|诈骗(案件)?(高发|多发)|谨防.{0,8}(诈骗|上当|受骗)|(反诈|防骗)(中心|提醒|提示|宣传)|国家反诈|提醒(您|大家|广大|各位)|(scam|fraud) alert|beware of (scam|fraud)|(is|are) (always )?a scam`,
 		"", ""),
 	d("hotline_mention", "", -2.5,
 		`96110|反诈(中心|专线|热线)|国家反诈中心app|anti-fraud (hotline|centre|center)`,
@@ -278,7 +278,9 @@ var negations = []string{"不要", "不会", "请勿", "切勿", "勿", "别", "
 
 // strongNegations cancel a negatable flag anywhere earlier in its clause:
 // "我行绝不会以任何理由要求您向安全账户转账".
-var strongNegations = []string{"绝不", "决不", "从不", "从来不", "不会", "切勿", "请勿", "严禁", "never", "will not", "won't", "都是诈骗", "就是诈骗"}
+var strongNegations = []string{"绝不", "决不", "从不", "从来不", "不会", "切勿", "请勿", "严禁", "never", "will not", "won't", "都是诈骗", "就是诈骗",
+	// A warning about what "anyone" might say is advice, not the script.
+	"如果有人", "要是有人", "假如有人", "一旦有人", "凡是", "任何人让", "if anyone", "if someone", "anyone who"}
 
 func negated(s string, start int) bool {
 	lo := start

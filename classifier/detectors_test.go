@@ -55,7 +55,7 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 		neg: []string{"加我私人微信处理", "点这个链接退款"},
 	},
 	flagAdvisory: {
-		pos: []string{"凡是要求转到安全账户的都是诈骗", "近期诈骗案件高发", "国家反诈中心提醒您"},
+		pos: []string{"凡是要求转到安全账户的都是诈骗", "近期诈骗案件高发", "国家反诈中心提醒您", "骗子会说你涉嫌洗钱", "那些安全账户都是假的"},
 		neg: []string{"他说我涉嫌洗钱", "这个平台稳赚不赔"},
 	},
 	"hotline_mention": {
