@@ -249,6 +249,11 @@ func TestPaidDetection(t *testing.T) {
 		{"对方让我先交3000保证金，要不要交？", false},
 		{"He wants me to send the money today, should I?", false},
 		{"I haven't sent anything yet, the 'police' keep calling", false},
+		{"He says there is an unpaid customs tax on my parcel and I must send $300 now", false}, // "paid" inside "unpaid"
+		{"客服让我退款，我都不敢转了", false},
+		{"网购的机票很便宜，付了钱之后一直没出票，网站也打不开了", true}, // 便宜 holds 别, not a negation
+		{"做任务每个给了2块，后来让我先充1000才能返1300，我还没充", false},
+		{"充值做任务，客服说卡单了，按他说的做了，结果钱全没了", true},
 	}
 	for _, tt := range tests {
 		a := c.Classify(context.Background(), tt.text)

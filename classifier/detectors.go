@@ -249,13 +249,13 @@ var detectors = []*detector{
 		`裸聊|视频.{0,6}(脱|裸)|不雅(视频|照片)|艳照|(通讯录|视频|照片).{0,10}(发给|群发|曝光|发到)|曝光你|身败名裂|sextortion|intimate (video|photos?)|nude|explicit (video|photos?)`,
 		"裸聊、以不雅视频威胁敲诈", "sexual video chat or blackmail with an intimate video").hardAlone(),
 	d("fake_benefit", fanzha.OtherFraud, 2.5,
-		`(领取|申领|发放|申请|获得|可领).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金|助学金|奖学金|救助金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,12}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,12}(点击|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|(government|relief|covid|stimulus) (grant|payment|fund)|sweepstakes|lottery|inheritance|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
+		`(领取|申领|发放|申请|获得|可领).{0,8}(补贴|补助|津贴|退税|退费|失业金|育儿金|助学金|奖学金|救助金)|(补贴|补助|退税|失业金|育儿补贴|医保返还|社保补贴).{0,12}(点击|链接|登录|申领|领取|扫码)|etc.{0,10}(失效|停用|过期|认证|禁用|异常)|(航班|机票).{0,10}(取消|延误|改签|故障).{0,30}(退|赔|补偿|改签)|(中奖|获奖|幸运|抽中|大奖).{0,15}(领取|兑奖|奖金|奖品|手续费|税|点击)|积分.{0,10}(兑换|清零|到期).{0,16}(点击|点进|点开|链接|登录|http|www)|(claim|collect) (your )?(prize|reward|refund|subsidy|grant)|(government|relief|covid|stimulus) (grant|payment|fund)|sweepstakes|lottery|inheritance|tax refund|toll.{0,10}(unpaid|due|overdue)|(package|parcel).{0,20}(held|redeliver|customs)|you (have )?won`,
 		"领补贴、退税、中奖、积分兑换、ETC失效等通知要你点链接或交费", "a 'subsidy', tax refund, prize, points or toll notice asking you to click a link or pay"),
 	d("fake_certificate", fanzha.OtherFraud, 2.5,
 		`(免考|包过|保过).{0,10}(证|考试|拿证)|办(理)?(假证|证件|学历)|调档|内部关系.{0,12}(录取|入学|编制|工作|调档)|疏通费|(代办|办理).{0,6}(入户|落户|编制)`,
 		"花钱“包过、拿证、内部调档”：没有这样的捷径", "paying for guaranteed certificates or 'inside' admissions: no such shortcut exists"),
 	d("phishing_link", "", 1.5,
-		`(http|www|\.cc|\.top|\.xyz|\.vip|\.icu|\.shop|\.club|\.site|\.online|\.live|\.tk).{0,40}(登录|填写|输入|认证|领取|激活)|(登录|填写|输入|认证|领取|激活).{0,20}(http|www\.)|(填写|输入).{0,10}(银行卡号|卡号|密码|身份证)|enter your (card|bank|password|pin)`,
+		`(http|www|\.cc|\.top|\.xyz|\.vip|\.icu|\.shop|\.club|\.site|\.online|\.live|\.tk).{0,40}(登录|填写|输入|认证|领取|激活)|(登录|填写|输入|认证|领取|激活).{0,20}(http|www\.)|(填写|输入|填)(了)?.{0,10}(银行卡号|银行卡|卡号|密码|身份证)|enter your (card|bank|password|pin)`,
 		"让你点链接填写银行卡、密码等信息", "asks you to follow a link and enter card details or passwords"),
 }
 

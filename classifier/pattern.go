@@ -30,13 +30,35 @@ const window = 480
 
 func compile(expr string) *pattern {
 	p := &pattern{re: regexp.MustCompile(expr)}
-	if t, err := syntax.Parse(expr, syntax.Perl); err == nil {
+	t, err := syntax.Parse(expr, syntax.Perl)
+	if err == nil {
 		p.triggers = minimalTriggers(firstLiterals([]*syntax.Regexp{t.Simplify()}))
 	}
-	if p.triggers != nil {
+	// A window cut at the trigger loses what came before it, so patterns
+	// that look behind (^, \b) scan the whole text, once a trigger is seen.
+	if p.triggers != nil && !hasAssertion(t) {
 		p.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
 	}
 	return p
+}
+
+// hasAssertion reports whether re contains a start-of-text, start-of-line
+// or word-boundary assertion, whose meaning depends on the text before a
+// match.
+func hasAssertion(re *syntax.Regexp) bool {
+	if re == nil {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpBeginText, syntax.OpBeginLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAssertion(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // minimalTriggers drops duplicates and every trigger that starts with
@@ -102,6 +124,9 @@ func (p *pattern) starts(t *scan) []int {
 func (p *pattern) findAllSubmatchIndex(t *scan, n int) [][]int {
 	s := t.s
 	if p.anchored == nil {
+		if p.triggers != nil && len(p.starts(t)) == 0 {
+			return nil
+		}
 		return p.re.FindAllStringSubmatchIndex(s, n)
 	}
 	var out [][]int
