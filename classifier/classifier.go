@@ -189,11 +189,13 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	}
 
 	switch {
+	case !a.Label.IsFraud():
+		// below the bar: no risk (an instruction to the bot still raises it below)
 	case hard, s >= thresholdHigh:
 		a.Risk = fanzha.RiskHigh
 	case s >= thresholdMedium:
 		a.Risk = fanzha.RiskMedium
-	case s >= threshold:
+	default:
 		a.Risk = fanzha.RiskLow
 	}
 	a.SaysPaid = paid
