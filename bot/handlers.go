@@ -77,8 +77,9 @@ func (b *Bot) assessPrivate(ctx context.Context, in *incoming, key string, sess 
 	if b.opts.Accumulate != nil && sess.Assessment.Label != "" {
 		conv = b.opts.Accumulate(sess.Assessment, a)
 		// Evidence spread over messages adds up: "a policeman called" and
-		// later "he wants me to move my money" are judged together too.
-		if own := ownMessages(sess.Recent); !forwarded && len(own) > 0 {
+		// later "he wants me to move my money" are judged together too
+		// (unless the conversation is already at the top).
+		if own := ownMessages(sess.Recent); !forwarded && len(own) > 0 && conv.Risk < fanzha.RiskHigh {
 			whole := b.opts.Classifier.Classify(ctx, strings.Join(append(own, text), "\n"))
 			conv = b.opts.Accumulate(conv, whole)
 		}

@@ -14,6 +14,10 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 		pos: []string{"你先把钱转到这个卡上", "请尽快汇款", "please wire the money today"},
 		neg: []string{"今天天气不错", "我们明天见"},
 	},
+	"transfer_to_account": {
+		pos: []string{"他让我把钱转到一个账户", "要求你把存款汇到指定账户", "move your savings to this account"},
+		neg: []string{"工资已转到你的银行卡", "我们不会让你转到任何账户"},
+	},
 	"code_request": {
 		pos: []string{"把手机上收到的验证码发给我", "验证码报给客服就行", "please send me the verification code"},
 		neg: []string{"您的验证码是123456，请勿告诉他人", "验证码5分钟内有效，切勿泄露", "never share your code"},

@@ -91,7 +91,7 @@ func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error 
 		a := e.assist.Assess(ctx, "cli", line)
 		conv = classifier.Accumulate(conv, a)
 		// Evidence spread over messages adds up: judge them together too.
-		if len(recent) > 0 {
+		if len(recent) > 0 && conv.Risk < fanzha.RiskHigh {
 			conv = classifier.Accumulate(conv, e.classifier.Classify(ctx, strings.Join(append(recent, line), "\n")))
 		}
 		if recent = append(recent, line); len(recent) > fanzha.MaxRecent {
