@@ -43,7 +43,10 @@ type Index struct {
 	idx    bleve.Index
 	feats  [][]uint32 // per script, sorted feature hashes
 	snips  []string   // per script, the opening words shown with a match
-	model  *centroids
+	// models holds one centroid model per script language: English scripts
+	// summed into the same centroids would dilute the Chinese bigrams (and
+	// the other way round), since each centroid is normalised as a whole.
+	models []*centroids
 	// Query terms are chosen here rather than by bleve's MatchQuery: terms
 	// absent from the corpus are dropped (they cannot match, but each would
 	// cost a term searcher) and the rarest maxTerms are kept.
@@ -97,7 +100,11 @@ func NewIndex(c *Corpus) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	x.model = buildCentroids(c, x.feats)
+	for _, lang := range []fanzha.Lang{fanzha.ZH, fanzha.EN} {
+		if m := buildCentroids(c, x.feats, lang); len(m.types) > 0 {
+			x.models = append(x.models, m)
+		}
+	}
 	return x, nil
 }
 
@@ -304,14 +311,18 @@ type centroids struct {
 	weights map[uint32][]float64
 }
 
-func buildCentroids(c *Corpus, feats [][]uint32) *centroids {
+func buildCentroids(c *Corpus, feats [][]uint32, lang fanzha.Lang) *centroids {
 	df := map[uint32]int{}
-	for _, f := range feats {
+	var n float64
+	for i, f := range feats {
+		if c.scripts[i].Lang != lang {
+			continue
+		}
+		n++
 		for _, h := range f {
 			df[h]++
 		}
 	}
-	n := float64(len(feats))
 	m := &centroids{idf: make(map[uint32]float64, len(df))}
 	for h, k := range df {
 		m.idf[h] = math.Log(1 + n/float64(k))
@@ -319,6 +330,9 @@ func buildCentroids(c *Corpus, feats [][]uint32) *centroids {
 	byType := map[fanzha.ScamType]int{}
 	var vecs []map[uint32]float64
 	for i, s := range c.scripts {
+		if s.Lang != lang {
+			continue
+		}
 		k, ok := byType[s.Type]
 		if !ok {
 			k = len(m.types)
@@ -376,14 +390,20 @@ func normalise(v map[uint32]float64) {
 // text and the type's centroid.
 func (x *Index) TypeSimilarity(text string) map[fanzha.ScamType]float64 {
 	norm := textnorm.String(text)
-	dots := make([]float64, len(x.model.types))
-	for h, w := range x.model.vector(features(norm)) {
-		for k, cw := range x.model.weights[h] {
+	// The model of the text's language: a Chinese text is compared with the
+	// Chinese scripts, an English one with the English scripts.
+	m := x.models[0]
+	if textnorm.Lang(norm) == string(fanzha.EN) && len(x.models) > 1 {
+		m = x.models[1]
+	}
+	dots := make([]float64, len(m.types))
+	for h, w := range m.vector(features(norm)) {
+		for k, cw := range m.weights[h] {
 			dots[k] += w * cw
 		}
 	}
-	out := make(map[fanzha.ScamType]float64, len(x.model.types))
-	for k, t := range x.model.types {
+	out := make(map[fanzha.ScamType]float64, len(m.types))
+	for k, t := range m.types {
 		out[t] = dots[k]
 	}
 	return out
