@@ -22,6 +22,10 @@ type pattern struct {
 	triggers []string
 	// anchored is re anchored at the start, run on a window at each trigger.
 	anchored *regexp.Regexp
+	// withContext, for patterns that look behind (^, \b), is anchored one
+	// character earlier and consumes it, so the assertion sees what
+	// precedes the trigger ("unpaid" is not "paid").
+	withContext *regexp.Regexp
 }
 
 // window bounds how far one match can reach from its start: the longest
@@ -34,10 +38,11 @@ func compile(expr string) *pattern {
 	if err == nil {
 		p.triggers = minimalTriggers(firstLiterals([]*syntax.Regexp{t.Simplify()}))
 	}
-	// A window cut at the trigger loses what came before it, so patterns
-	// that look behind (^, \b) scan the whole text, once a trigger is seen.
-	if p.triggers != nil && !hasAssertion(t) {
+	if p.triggers != nil {
 		p.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
+		if hasAssertion(t) {
+			p.withContext = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
+		}
 	}
 	return p
 }
@@ -124,9 +129,6 @@ func (p *pattern) starts(t *scan) []int {
 func (p *pattern) findAllSubmatchIndex(t *scan, n int) [][]int {
 	s := t.s
 	if p.anchored == nil {
-		if p.triggers != nil && len(p.starts(t)) == 0 {
-			return nil
-		}
 		return p.re.FindAllStringSubmatchIndex(s, n)
 	}
 	var out [][]int
@@ -141,15 +143,21 @@ func (p *pattern) findAllSubmatchIndex(t *scan, n int) [][]int {
 		if end > len(s) {
 			end = len(s)
 		}
-		m := p.anchored.FindStringSubmatchIndex(s[at:end])
+		from, re := at, p.anchored
+		if p.withContext != nil && at > 0 {
+			_, size := utf8.DecodeLastRuneInString(s[:at])
+			from, re = at-size, p.withContext
+		}
+		m := re.FindStringSubmatchIndex(s[from:end])
 		if m == nil {
 			continue
 		}
 		for k := range m {
 			if m[k] >= 0 {
-				m[k] += at
+				m[k] += from
 			}
 		}
+		m[0] = at // the context character is not part of the match
 		out = append(out, m)
 		if n >= 0 && len(out) == n {
 			break
