@@ -91,14 +91,24 @@ func NewIndex(c *Corpus) (*Index, error) {
 			return nil, fmt.Errorf("index %s: %w", s.ID, err)
 		}
 		x.feats[i] = features(norm)
-		for term := range x.terms(field, norm) {
-			x.df[field+"\x00"+term]++
-		}
 		x.snips[i] = snippet(s.Text, 60)
 	}
 	if err := idx.Batch(batch); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("index corpus: %w", err)
+	}
+	// Document frequencies of every indexed term, read from bleve's own
+	// dictionaries (no second analysis of the corpus).
+	for _, field := range []string{fieldZH, fieldEN} {
+		d, err := idx.FieldDict(field)
+		if err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("read %s dictionary: %w", field, err)
+		}
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			x.df[field+"\x00"+e.Term] = int(e.Count)
+		}
+		d.Close()
 	}
 	for _, lang := range []fanzha.Lang{fanzha.ZH, fanzha.EN} {
 		if m := buildCentroids(c, x.feats, lang); len(m.types) > 0 {
