@@ -36,7 +36,7 @@ const (
 	// cosine minus the legitimate look-alikes'); marginZero is the margin
 	// that says nothing either way.
 	marginWeight = 60.0
-	marginZero   = 0.02
+	marginZero   = 0.01
 	// marginCap bounds the vocabulary evidence: it may make a text
 	// suspicious, but a high risk needs red flags.
 	marginCap = 3.0

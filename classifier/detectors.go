@@ -89,7 +89,7 @@ var detectors = []*detector{
 	d("hotline_mention", "", -2.5,
 		`96110|反诈(中心|专线|热线)|国家反诈中心app|anti-fraud (hotline|centre|center)`,
 		"", ""),
-	d(flagMarketing, "", -1.5,
+	d(flagMarketing, "", -2.5,
 		`退订回?t|回t退订|回td退订|回复t?d?退订|拒收请?回复?r|退订请?回复|回n退订|reply stop|txt stop|unsubscribe`,
 		"", ""),
 	d(flagManipulation, "", 2.0,
