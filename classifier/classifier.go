@@ -37,6 +37,7 @@ const (
 	// that says nothing either way.
 	marginWeight = 60.0
 	marginZero   = 0.01
+	marginZeroEN = 0.04
 	// marginCap bounds the vocabulary evidence: it may make a text
 	// suspicious, but a high risk needs red flags.
 	marginCap = 3.0
@@ -155,7 +156,12 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 	for _, v := range typed {
 		flagSum += math.Min(v, typeCap)
 	}
-	s := flagSum + general + retrievalWeight*(retrievalFraud-retrievalNone) + clamp(marginWeight*(margin-marginZero), -marginCap, marginCap)
+	zero := marginZero
+	if a.Lang == fanzha.EN {
+		// The English scripts are fewer, so their centroids are noisier.
+		zero = marginZeroEN
+	}
+	s := flagSum + general + retrievalWeight*(retrievalFraud-retrievalNone) + clamp(marginWeight*(margin-zero), -marginCap, marginCap)
 	manipulated := found[flagManipulation]
 
 	// The label: the type with the most evidence from flags, vocabulary and
