@@ -46,7 +46,7 @@ type Index struct {
 	// models holds one centroid model per script language: English scripts
 	// summed into the same centroids would dilute the Chinese bigrams (and
 	// the other way round), since each centroid is normalised as a whole.
-	models []*centroids
+	models map[fanzha.Lang]*centroids
 	// Query terms are chosen here rather than by bleve's MatchQuery: terms
 	// absent from the corpus are dropped (they cannot match, but each would
 	// cost a term searcher) and the rarest maxTerms are kept.
@@ -110,9 +110,10 @@ func NewIndex(c *Corpus) (*Index, error) {
 		}
 		d.Close()
 	}
+	x.models = map[fanzha.Lang]*centroids{}
 	for _, lang := range []fanzha.Lang{fanzha.ZH, fanzha.EN} {
 		if m := buildCentroids(c, x.feats, lang); len(m.types) > 0 {
-			x.models = append(x.models, m)
+			x.models[lang] = m
 		}
 	}
 	return x, nil
@@ -402,9 +403,12 @@ func (x *Index) TypeSimilarity(text string) map[fanzha.ScamType]float64 {
 	norm := textnorm.String(text)
 	// The model of the text's language: a Chinese text is compared with the
 	// Chinese scripts, an English one with the English scripts.
-	m := x.models[0]
-	if textnorm.Lang(norm) == string(fanzha.EN) && len(x.models) > 1 {
-		m = x.models[1]
+	m := x.models[fanzha.Lang(textnorm.Lang(norm))]
+	if m == nil {
+		m = x.models[fanzha.ZH]
+	}
+	if m == nil {
+		return map[fanzha.ScamType]float64{}
 	}
 	dots := make([]float64, len(m.types))
 	for h, w := range m.vector(features(norm)) {

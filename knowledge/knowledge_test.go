@@ -151,3 +151,25 @@ func BenchmarkLoadCorpus(b *testing.B) {
 		x.Close()
 	}
 }
+
+// A corpus with only English scripts still answers Chinese texts (with no
+// vocabulary evidence), never panics.
+func TestIndexOfOneLanguage(t *testing.T) {
+	fsys := fstest.MapFS{"police.yaml": &fstest.MapFile{Data: []byte("type: police\n" + header +
+		"scripts: [{id: p-1, lang: en, channel: sms, text: \"move your savings to a safe account\"}]\n")}}
+	c, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := knowledge.NewIndex(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if sims := x.TypeSimilarity("把钱转到安全账户"); len(sims) != 0 {
+		t.Errorf("Chinese text against an English-only corpus: %v", sims)
+	}
+	if sims := x.TypeSimilarity("move the savings to a safe account"); sims[fanzha.Police] <= 0 {
+		t.Errorf("English text: %v", sims)
+	}
+}
