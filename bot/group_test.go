@@ -45,6 +45,10 @@ func TestGroup(t *testing.T) {
 			m := bottest.Message(bottest.GroupChat(chat), 1, strings.ToUpper(me)+" "+scamZH)
 			return m, m
 		}},
+		{name: "mention after letters that change length when lowered", want: []string{"高风险"}, msg: func(chat int64) (map[string]any, map[string]any) {
+			m := bottest.Message(bottest.GroupChat(chat), 1, "ȺȺȺȺȺȺȺȺȺȺK"+me+" "+scamZH)
+			return m, m
+		}},
 		{name: "mention of a longer name is not a mention", silent: true, msg: func(chat int64) (map[string]any, map[string]any) {
 			return bottest.Message(bottest.GroupChat(chat), 1, me+"2 "+scamZH), nil
 		}},

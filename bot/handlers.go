@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -305,33 +307,51 @@ func (b *Bot) mentioned(m *tgbotapi.Message) bool {
 
 // indexMention finds "@name" in s (case-insensitive) as a whole word.
 func indexMention(s, name string) int {
-	ls, ln := strings.ToLower(s), "@"+strings.ToLower(name)
-	from := 0
-	for {
-		i := strings.Index(ls[from:], ln)
-		if i < 0 {
-			return -1
-		}
-		i += from
-		end := i + len(ln)
-		if end == len(ls) || !isNameByte(ls[end]) {
-			return i
-		}
-		from = end
-	}
+	start, _ := mentionSpan(s, name)
+	return start
 }
+
+// mentionSpan returns the bytes of the first @name in s, or -1, -1.
+func mentionSpan(s, name string) (int, int) {
+	if m := mentionPattern(name).FindStringSubmatchIndex(s); m != nil {
+		return m[2], m[3]
+	}
+	return -1, -1
+}
+
+// mentionPattern matches @name case-insensitively in the original text (a
+// byte index into strings.ToLower(s) is not one into s: Ⱥ, İ and the Kelvin
+// sign change length when lowered), not followed by more of a username.
+func mentionPattern(name string) *regexp.Regexp {
+	mentionMu.Lock()
+	defer mentionMu.Unlock()
+	re, ok := mentionREs[name]
+	if !ok {
+		re = regexp.MustCompile(`(?i)(@` + regexp.QuoteMeta(name) + `)(?:[^A-Za-z0-9_]|$)`)
+		mentionREs[name] = re
+	}
+	return re
+}
+
+var (
+	mentionMu  sync.Mutex
+	mentionREs = map[string]*regexp.Regexp{}
+)
 
 func isNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 func (b *Bot) removeMention(s string) string {
+	if b.self.UserName == "" {
+		return s
+	}
 	for {
-		i := indexMention(s, b.self.UserName)
-		if i < 0 || b.self.UserName == "" {
+		i, j := mentionSpan(s, b.self.UserName)
+		if i < 0 {
 			return s
 		}
-		s = s[:i] + s[i+1+len(b.self.UserName):]
+		s = s[:i] + s[j:]
 	}
 }
 

@@ -362,15 +362,36 @@ func (b *Bot) PostCase(ctx context.Context, c fanzha.Case) error {
 // fitCard renders a card that fits one message, shortening the excerpt if
 // it must.
 func (b *Bot) fitCard(c fanzha.Case, who *actor) string {
+	// Indicators are quoted as written: bound each one, so a 4,000-digit
+	// "amount" cannot crowd out the card.
+	for i := range c.Indicators {
+		if r := []rune(c.Indicators[i].Value); len(r) > maxIndicatorRunes {
+			c.Indicators[i].Value = string(r[:maxIndicatorRunes]) + "…"
+		}
+	}
 	for {
 		s := b.cardHTML(c, who)
-		if u16len(s) <= MaxMessageLen || c.Excerpt == "" {
+		if u16len(s) <= MaxMessageLen {
 			return s
 		}
 		r := []rune(c.Excerpt)
-		c.Excerpt = string(r[:len(r)*3/4]) + "…"
+		switch {
+		case len(r) > 8: // three quarters plus "…" is strictly shorter
+			c.Excerpt = string(r[:len(r)*3/4]) + "…"
+		case c.Excerpt != "":
+			c.Excerpt = ""
+		case len(c.Indicators) > 0:
+			c.Indicators = c.Indicators[:len(c.Indicators)-1]
+		case len(c.Flags) > 0:
+			c.Flags = c.Flags[:len(c.Flags)-1]
+		default:
+			return s // nothing left to shorten; sending will fail loudly
+		}
 	}
 }
+
+// maxIndicatorRunes bounds one indicator on a card.
+const maxIndicatorRunes = 100
 
 // --- officer side ---
 

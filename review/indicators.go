@@ -19,6 +19,7 @@ func ScammerIndicators(text string, inds []fanzha.Indicator, ownPhones []string)
 		}
 	}
 	cards := cardOwners(text)
+	textDigits := digitsOf(text)
 	seen := map[fanzha.Indicator]bool{}
 	var out []fanzha.Indicator
 	for _, in := range inds {
@@ -26,7 +27,14 @@ func ScammerIndicators(text string, inds []fanzha.Indicator, ownPhones []string)
 		case fanzha.IndIDNumber:
 			continue
 		case fanzha.IndPhone:
-			if own[nationalPhone(digitsOf(in.Value))] {
+			// A phone from an earlier message than the excerpt cannot be
+			// told apart from the citizen's own ("我的手机号是…" said long
+			// before): it stays off the card and off the blocklist.
+			d := nationalPhone(digitsOf(in.Value))
+			if d == "" {
+				d = digitsOf(in.Value) // a landline or 400 number
+			}
+			if own[d] || !strings.Contains(textDigits, d) {
 				continue
 			}
 		case fanzha.IndBankCard:

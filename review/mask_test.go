@@ -140,6 +140,17 @@ func TestScammerIndicators(t *testing.T) {
 	}
 }
 
+// A phone from an earlier message than the excerpt may be the citizen's
+// own ("我的手机号是…" long before): it never reaches the card.
+func TestScammerIndicatorsDropPhonesOutsideTheExcerpt(t *testing.T) {
+	inds := []fanzha.Indicator{{Kind: fanzha.IndPhone, Value: "13912345678"}, {Kind: fanzha.IndPhone, Value: "400-123-4567"}, {Kind: fanzha.IndPhone, Value: "17012345678"}}
+	got := review.ScammerIndicators("他的电话是17012345678，客服热线400-123-4567", inds, nil)
+	want := []fanzha.Indicator{{Kind: fanzha.IndPhone, Value: "4001234567"}, {Kind: fanzha.IndPhone, Value: "17012345678"}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("ScammerIndicators = %+v, want %+v", got, want)
+	}
+}
+
 // TestNewCase runs the real classifier on a citizen's words and checks what
 // officers would see.
 func TestNewCase(t *testing.T) {

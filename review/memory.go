@@ -197,7 +197,33 @@ func (m *Memory) Act(ctx context.Context, id string, officer int64, action fanzh
 }
 
 func refusedEntry(now time.Time, who int64, id string, action fanzha.OfficerAction) fanzha.AuditEntry {
-	return fanzha.AuditEntry{At: now, Who: who, What: string(action), CaseID: id, Allowed: false, Detail: "refused: not an officer"}
+	e := fanzha.AuditEntry{At: now, Who: who, What: string(action), CaseID: id, Allowed: false, Detail: "refused: not an officer"}
+	// Button data can be forged: an id that is not a case id is noted,
+	// clipped, in the entry but does not open a per-case audit list.
+	if !validCaseID(id) {
+		if len(id) > 32 {
+			id = id[:32]
+		}
+		e.CaseID, e.Detail = "", fmt.Sprintf("refused: not an officer (case id %q)", id)
+	}
+	if len(e.What) > 32 {
+		e.What = e.What[:32]
+	}
+	return e
+}
+
+// validCaseID reports whether id looks like an id Submit assigns: 1 to 20
+// decimal digits.
+func validCaseID(id string) bool {
+	if id == "" || len(id) > 20 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func actEntry(now time.Time, officer int64, c *fanzha.Case, action fanzha.OfficerAction, prev fanzha.CaseStatus) fanzha.AuditEntry {

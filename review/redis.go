@@ -431,7 +431,7 @@ func (r *Redis) Act(ctx context.Context, id string, officer int64, action fanzha
 						r.removeBlock(ctx, p, id, c.Indicators)
 						p.HIncrBy(ctx, r.statsKey(c.Created), confirmedPrefix+string(c.Label), -1)
 					}
-					p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), Values: []any{"entry", e}})
+					p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), MaxLen: 10 * r.opts.MaxLen, Approx: true, Values: []any{"entry", e}})
 					p.RPush(ctx, r.key("audit", "case", id), e)
 					return nil
 				})
@@ -622,7 +622,9 @@ func (r *Redis) Append(ctx context.Context, e fanzha.AuditEntry) error {
 	}
 	return r.conn.Do(ctx, "audit append", func(ctx context.Context) error {
 		_, err := r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), Values: []any{"entry", b}})
+			// The stream keeps the newest entries (about MaxLen×10); each
+			// case's own list keeps all of its history.
+			p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), MaxLen: 10 * r.opts.MaxLen, Approx: true, Values: []any{"entry", b}})
 			if e.CaseID != "" {
 				p.RPush(ctx, r.key("audit", "case", e.CaseID), b)
 			}

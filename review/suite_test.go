@@ -65,6 +65,7 @@ func runSuite(t *testing.T, mk newStore) {
 	t.Run("stats", func(t *testing.T) { testStats(t, mk) })
 	t.Run("audit log", func(t *testing.T) { testAudit(t, mk) })
 	t.Run("redelivery", func(t *testing.T) { testRedelivery(t, mk) })
+	t.Run("forged case id", func(t *testing.T) { testForgedCaseID(t, mk) })
 }
 
 func testSubmitNextAck(t *testing.T, mk newStore) {
@@ -519,5 +520,23 @@ func testDeliver(t *testing.T, s store) {
 	defer mu.Unlock()
 	if want := []string{id, id2, id}; !slices.Equal(posts, want) {
 		t.Fatalf("posts = %v, want %v", posts, want)
+	}
+}
+
+// Button data can be forged: a refused tap with a made-up case id is
+// audited without opening a per-case audit list for it.
+func testForgedCaseID(t *testing.T, mk newStore) {
+	ctx := context.Background()
+	s := mk(t, review.Options{Officers: []int64{officer}})
+	junk := "x'); DROP" + strings.Repeat("A", 200)
+	if _, err := s.Act(ctx, junk, notOfficer, fanzha.ActionConfirm); !errors.Is(err, fanzha.ErrForbidden) {
+		t.Fatalf("Act by a non-officer: %v", err)
+	}
+	if es, err := s.ByCase(ctx, junk); err != nil || len(es) != 0 {
+		t.Errorf("forged id got an audit list: %v %v", es, err)
+	}
+	recent, err := s.Recent(ctx, 5)
+	if err != nil || len(recent) == 0 || recent[0].Allowed || recent[0].CaseID != "" || !strings.Contains(recent[0].Detail, "case id") || len(recent[0].Detail) > 120 {
+		t.Errorf("refusal not audited as expected: %+v %v", recent, err)
 	}
 }
