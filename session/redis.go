@@ -139,20 +139,27 @@ func (r *Redis) Offset(ctx context.Context, scope string) (int64, error) {
 }
 
 // raiseScript sets KEYS[1] to ARGV[1] only if that is larger than what is
-// stored, so replicas racing to store their offsets never move it back.
+// stored, so replicas racing to store their offsets never move it back. The
+// key expires after ARGV[2] seconds without a raise: after a week without
+// updates Telegram numbers the next one at random, possibly below an old
+// offset, which would then hide every new update.
 var raiseScript = redis.NewScript(`
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 local new = tonumber(ARGV[1])
 if new > cur then
-  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
   return new
 end
 return cur`)
 
+// offsetTTL is how long a stored offset outlives the last update: under
+// the week after which Telegram restarts its numbering.
+const offsetTTL = 6 * 24 * time.Hour
+
 // SetOffset stores offset for scope unless a larger one is stored.
 func (r *Redis) SetOffset(ctx context.Context, scope string, offset int64) error {
 	return r.conn.Do(ctx, "offset set", func(ctx context.Context) error {
-		return raiseScript.Run(ctx, r.conn.Client, []string{r.conn.Key("offset", scope)}, offset).Err()
+		return raiseScript.Run(ctx, r.conn.Client, []string{r.conn.Key("offset", scope)}, offset, int64(offsetTTL/time.Second)).Err()
 	})
 }
 

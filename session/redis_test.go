@@ -222,6 +222,12 @@ func TestRedisOffsetMonotonic(t *testing.T) {
 	if off, _ := r.Offset(ctx, "big"); off != 1<<52+1 {
 		t.Fatalf("big offset = %d", off)
 	}
+	// A stored offset expires within a week without a raise: Telegram
+	// renumbers updates after a week of silence.
+	ttl, err := r.Conn().Client.TTL(ctx, r.Conn().Key("offset", "bot1")).Result()
+	if err != nil || ttl <= 0 || ttl > 7*24*time.Hour {
+		t.Fatalf("offset TTL = %v, %v; want under a week", ttl, err)
+	}
 }
 
 func TestRedisMarkSeen(t *testing.T) {
