@@ -261,6 +261,10 @@ func (g *Guard) done(ctx context.Context, op string, probe bool, err error) erro
 	case outage:
 		g.lastTry = now
 		g.mu.Unlock()
+	case g.down && err != nil && IsOutage(err):
+		// The caller gave up (its deadline) before Redis answered: that
+		// proves nothing either way, so the state stays down.
+		g.mu.Unlock()
 	case g.down:
 		since := g.since
 		g.down = false
