@@ -9,6 +9,10 @@ import (
 	"github.com/fanzha/fanzha"
 )
 
+// stuckAfter is the failed posts of one case after which it is reported as
+// stuck.
+const stuckAfter = 5
+
 // Deliver runs a replica's share of the queue until ctx is done: it takes
 // each case from q (Next), posts it with post (the card in the review
 // chat), and acknowledges it (Ack) once posted. A case whose posting fails
@@ -21,6 +25,7 @@ func Deliver(ctx context.Context, q fanzha.ReviewQueue, post func(context.Contex
 	}
 	const first, most = 100 * time.Millisecond, 5 * time.Second
 	backoff := first
+	failures := map[string]int{} // case id → failed posts, this replica
 	for {
 		c, err := q.Next(ctx)
 		if ctx.Err() != nil {
@@ -42,9 +47,21 @@ func Deliver(ctx context.Context, q fanzha.ReviewQueue, post func(context.Contex
 		}
 		backoff = first
 		if err := post(ctx, c); err != nil {
-			log.Warn("posting a case failed; it will be delivered again", "case_id", c.ID, "err", err)
+			// A case is never dropped, but one that keeps failing (a wrong
+			// review chat, the bot removed from it) is reported loudly once
+			// and then quietly, not every MinIdle for ever.
+			failures[c.ID]++
+			switch n := failures[c.ID]; {
+			case n < stuckAfter:
+				log.Warn("posting a case failed; it will be delivered again", "case_id", c.ID, "attempt", n, "err", err)
+			case n == stuckAfter:
+				log.Error("a case keeps failing to post: check FANZHA_REVIEW_CHAT and that the bot is in that chat", "case_id", c.ID, "attempts", n, "err", err)
+			default:
+				log.Debug("posting a case failed again", "case_id", c.ID, "attempt", n, "err", err)
+			}
 			continue
 		}
+		delete(failures, c.ID)
 		if err := q.Ack(ctx, c.ID); err != nil {
 			log.Warn("acknowledging a posted case failed; it may be posted twice", "case_id", c.ID, "err", err)
 		}
