@@ -72,4 +72,7 @@ type UpdateLog interface {
 	// first time it was seen (false: a redelivery, to be dropped). It is
 	// atomic: of two concurrent calls with the same id, exactly one is first.
 	MarkSeen(ctx context.Context, scope string, id int64, ttl time.Duration) (first bool, err error)
+	// Unmark forgets a seen mark, so a redelivery of an update that could
+	// not be taken in hand (shutdown) is handled, not dropped.
+	Unmark(ctx context.Context, scope string, id int64) error
 }

@@ -66,6 +66,11 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !b.dispatch(in, nil) {
+		// Shut down between the check above and now: forget the mark, so
+		// Telegram's redelivery (to a replica) is answered, not dropped.
+		if err := b.opts.Updates.Unmark(context.WithoutCancel(r.Context()), b.scope, id); err != nil {
+			b.storeFailed("cannot forget a seen update at shutdown", b.scope, err)
+		}
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}

@@ -132,6 +132,17 @@ func (m *Memory) MarkSeen(ctx context.Context, scope string, id int64, ttl time.
 	return true, nil
 }
 
+// Unmark forgets that id was seen in scope.
+func (m *Memory) Unmark(ctx context.Context, scope string, id int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.seen, seenKey{scope, id})
+	return nil
+}
+
 // Len returns how many live sessions the store holds.
 func (m *Memory) Len() int {
 	m.mu.Lock()

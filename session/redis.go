@@ -177,3 +177,10 @@ func (r *Redis) MarkSeen(ctx context.Context, scope string, id int64, ttl time.D
 	})
 	return first, err
 }
+
+// Unmark forgets that id was seen in scope.
+func (r *Redis) Unmark(ctx context.Context, scope string, id int64) error {
+	return r.conn.Do(ctx, "unmark seen", func(ctx context.Context) error {
+		return r.conn.Client.Del(ctx, r.conn.Key("seen", scope, strconv.FormatInt(id, 10))).Err()
+	})
+}
