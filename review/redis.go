@@ -35,6 +35,9 @@ type RedisOptions struct {
 	Block time.Duration
 	// MaxLen caps the case stream (approximately); 100 000 when zero.
 	MaxLen int64
+	// Retention is how long a case and its audit list are kept after they
+	// are submitted (they hold masked personal data); one year when zero.
+	Retention time.Duration
 }
 
 // Redis is the review queue, blocklist and audit log in Redis, shared by
@@ -42,11 +45,11 @@ type RedisOptions struct {
 //
 //	fanzha:cases                stream of submitted case ids; consumer group "review"
 //	fanzha:case:seq             case id counter
-//	fanzha:case:<id>            the case, JSON
+//	fanzha:case:<id>            the case, JSON (expires after Retention)
 //	fanzha:cases:entries        hash: case id → stream entry id (for XACK)
 //	fanzha:cases:pending        sorted set of cases needing an officer
 //	fanzha:audit                stream of audit entries (JSON)
-//	fanzha:audit:case:<id>      list of the case's audit entries (JSON)
+//	fanzha:audit:case:<id>      list of the case's audit entries (JSON; expires with the case)
 //	fanzha:block:<kind>:<value> hash: confirmed case id → scam type
 //	fanzha:stats:<2025-W09>     hash: type → cases, confirmed:type → confirmed
 //
@@ -86,6 +89,9 @@ func NewRedis(conn *redisconn.Conn, o RedisOptions) *Redis {
 	}
 	if o.MaxLen <= 0 {
 		o.MaxLen = 100_000
+	}
+	if o.Retention <= 0 {
+		o.Retention = 365 * 24 * time.Hour
 	}
 	return &Redis{conn: conn, opts: o, officers: officerSet(o.Officers), claimFrom: "0-0"}
 }
@@ -128,15 +134,16 @@ func (r *Redis) statsKey(t time.Time) string {
 
 // submitScript stores a case and queues it atomically.
 // KEYS: case, stream, entries, pending, stats, audit, case audit.
-// ARGV: id, case JSON, label, maxlen, audit JSON.
+// ARGV: id, case JSON, label, maxlen, audit JSON, retention seconds.
 var submitScript = redis.NewScript(`
-redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
 local entry = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'case', ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], entry)
 redis.call('ZADD', KEYS[4], tonumber(ARGV[1]), ARGV[1])
 redis.call('HINCRBY', KEYS[5], ARGV[3], 1)
 redis.call('XADD', KEYS[6], '*', 'entry', ARGV[5])
 redis.call('RPUSH', KEYS[7], ARGV[5])
+redis.call('EXPIRE', KEYS[7], ARGV[6])
 return entry`)
 
 // Submit stores c as a new open case and queues it for the replicas.
@@ -161,7 +168,7 @@ func (r *Redis) Submit(ctx context.Context, c fanzha.Case) (string, error) {
 		}
 		keys := []string{r.caseKey(c.ID), r.stream(), r.key("cases", "entries"), r.key("cases", "pending"),
 			r.statsKey(c.Created), r.key("audit"), r.key("audit", "case", c.ID)}
-		return submitScript.Run(ctx, r.conn.Client, keys, c.ID, b, string(c.Label), r.opts.MaxLen, e).Err()
+		return submitScript.Run(ctx, r.conn.Client, keys, c.ID, b, string(c.Label), r.opts.MaxLen, e, int64(r.opts.Retention/time.Second)).Err()
 	})
 	if err != nil {
 		return "", fmt.Errorf("submit case: %w", err)
@@ -417,7 +424,7 @@ func (r *Redis) Act(ctx context.Context, id string, officer int64, action fanzha
 					return err
 				}
 				_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-					p.Set(ctx, r.caseKey(id), b, 0)
+					p.Set(ctx, r.caseKey(id), b, redis.KeepTTL)
 					if c.Status.Pending() {
 						p.ZAdd(ctx, r.key("cases", "pending"), redis.Z{Score: float64(caseNum(id)), Member: id})
 					} else {

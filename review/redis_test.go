@@ -399,3 +399,33 @@ func eventually(t testing.TB, within time.Duration, ok func() bool, msg string) 
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Cases hold masked personal data: they and their audit lists expire after
+// the retention period, and an officer's action does not lift the expiry.
+func TestRedisRetention(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, redistest.Options{})
+	conn, err := redisconn.Open(srv.URL, redisconn.Options{Prefix: srv.Prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	q := review.NewRedis(conn, review.RedisOptions{Options: review.Options{Officers: []int64{officer}}, Consumer: "r", Retention: 30 * 24 * time.Hour})
+	id, err := q.Submit(ctx, sampleCase(fanzha.Police))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		for _, k := range []string{conn.Key("case", id), conn.Key("audit", "case", id)} {
+			ttl, err := conn.Client.TTL(ctx, k).Result()
+			if err != nil || ttl <= 0 || ttl > 30*24*time.Hour {
+				t.Errorf("%s: TTL of %s = %v, %v; want up to 30 days", when, k, ttl, err)
+			}
+		}
+	}
+	check("after submit")
+	if _, err := q.Act(ctx, id, officer, fanzha.ActionConfirm); err != nil {
+		t.Fatal(err)
+	}
+	check("after an officer's action")
+}
