@@ -135,6 +135,10 @@ type Options struct {
 	Workers int
 	// DrainTimeout bounds the wait for in-flight updates at shutdown.
 	DrainTimeout time.Duration
+	// IdleReset: after this long without an update, polling forgets its
+	// offset (Telegram renumbers updates after a week of silence); 6 days
+	// when zero.
+	IdleReset time.Duration
 	// Now returns the time (tests move it for the rate limit).
 	Now func() time.Time
 }
@@ -201,6 +205,9 @@ func New(o Options) (*Bot, error) {
 	}
 	if o.Workers <= 0 {
 		o.Workers = DefaultWorkers
+	}
+	if o.IdleReset <= 0 {
+		o.IdleReset = 6 * 24 * time.Hour
 	}
 	if o.DrainTimeout <= 0 {
 		o.DrainTimeout = DefaultDrainTimeout

@@ -89,6 +89,18 @@ func (t *tracker) offset(now time.Time, hold time.Duration) int64 {
 	return off
 }
 
+// reset forgets every id, so the next poll asks from Telegram's own offset;
+// false (and nothing changes) while an update is still in hand.
+func (t *tracker) reset() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pending > 0 {
+		return false
+	}
+	t.floor, t.maxID, t.known = 0, -1, map[int64]*tracked{}
+	return true
+}
+
 func (t *tracker) inHand() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -111,7 +123,15 @@ func (b *Bot) poll(ctx context.Context) error {
 	// hand: short at first, longer while one stays unfinished (a long
 	// retry_after, a slow assistant), so polls do not spin.
 	idle := 50 * time.Millisecond
+	lastFresh := time.Now()
 	for ctx.Err() == nil {
+		// After a week without updates Telegram numbers the next one at
+		// random, possibly below our offset, which would confirm (drop) it
+		// unseen: after IdleReset of silence, poll from Telegram's offset.
+		if time.Since(lastFresh) > b.opts.IdleReset && t.reset() {
+			b.log.Info("no updates for a long time; polling from Telegram's own offset", "idle", time.Since(lastFresh).Round(time.Second))
+			lastFresh, stored = time.Now(), 0
+		}
 		if t.inHand() >= maxPending {
 			b.waitProgress(ctx, time.Second)
 			continue
@@ -182,6 +202,7 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 		if fresh > 0 {
 			idle = 50 * time.Millisecond
+			lastFresh = now
 		}
 		switch {
 		case fresh == 0 && len(ups) > 0:

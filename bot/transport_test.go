@@ -521,3 +521,16 @@ func TestMetricsAndHealth(t *testing.T) {
 	}
 	get(t, srv+"/readyz", 503)
 }
+
+// After a long silence Telegram numbers the next update at random, maybe
+// below the offset we hold; polling then restarts from Telegram's offset
+// instead of confirming (dropping) it unseen.
+func TestIdleResetAcceptsRenumberedUpdates(t *testing.T) {
+	api := bottest.NewServer(t)
+	api.Push(map[string]any{"update_id": 1000, "message": bottest.Private(1, benignZH)["message"]})
+	start(t, api, func(o *bot.Options) { o.IdleReset = 300 * time.Millisecond; o.PollTimeout = 100 * time.Millisecond })
+	api.WaitSent(t, 1, 1)
+	time.Sleep(700 * time.Millisecond) // silence longer than IdleReset
+	api.Push(map[string]any{"update_id": 5, "message": bottest.Private(2, benignZH)["message"]})
+	api.WaitSent(t, 2, 1)
+}
