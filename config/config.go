@@ -237,12 +237,19 @@ func (c *Config) readSecrets() error {
 // finish fills values that depend on others.
 func (c *Config) finish() {
 	c.Telegram.API = strings.TrimRight(c.Telegram.API, "/")
-	if c.LLM.Mode == "" {
-		c.LLM.Mode = LLMOff
-		if c.LLM.BaseURL != "" {
-			c.LLM.Mode = LLMUncertain
-		}
+	c.LLM.Mode = c.LLM.EffectiveMode()
+}
+
+// EffectiveMode is Mode, or when it is empty the default it stands for:
+// uncertain with a base URL, off without one.
+func (l LLM) EffectiveMode() string {
+	switch {
+	case l.Mode != "":
+		return l.Mode
+	case l.BaseURL != "":
+		return LLMUncertain
 	}
+	return LLMOff
 }
 
 // Validate checks every field and names the first bad one with its value.

@@ -21,16 +21,9 @@ func newAssist(c *config.Config, classify func(context.Context, string) fanzha.A
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	// A Config built in code (tests) may skip Load's defaults: an empty
-	// mode means what it means there.
-	m := c.LLM.Mode
-	if m == "" {
-		m = config.LLMOff
-		if c.LLM.BaseURL != "" {
-			m = config.LLMUncertain
-		}
-	}
-	mode, err := assist.ParseMode(m)
+	// A Config built in code (tests) may skip Load: EffectiveMode gives an
+	// empty mode the meaning Load would.
+	mode, err := assist.ParseMode(c.LLM.EffectiveMode())
 	if err != nil {
 		return nil, err
 	}
