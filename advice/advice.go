@@ -11,6 +11,7 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/knowledge"
+	"github.com/fanzha/fanzha/textnorm"
 )
 
 // Options are the numbers replies give.
@@ -152,7 +153,7 @@ func (v *Advisor) why(a fanzha.Assessment, lang fanzha.Lang) []string {
 			continue
 		}
 		if f.Span != "" {
-			out = append(out, fmt.Sprintf(text("quote", lang), clip(f.Span, 40), expl))
+			out = append(out, fmt.Sprintf(text("quote", lang), textnorm.OneLine(f.Span, 40), expl))
 		} else {
 			out = append(out, expl)
 		}
@@ -189,15 +190,6 @@ func texts(ts []fanzha.Text, lang fanzha.Lang, n int) []string {
 		}
 	}
 	return out
-}
-
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // Text formats the reply as plain text (terminal, logs in debug).

@@ -166,3 +166,13 @@ func Lang(s string) string {
 	}
 	return "zh"
 }
+
+// OneLine collapses runs of white space to one space and cuts s to n
+// runes, with an ellipsis when cut: a quote that fits on one line.
+func OneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

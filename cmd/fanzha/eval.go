@@ -15,6 +15,7 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
+	"github.com/fanzha/fanzha/textnorm"
 )
 
 // evalRecord is one labelled example.
@@ -102,44 +103,18 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 		recs = append(recs, rs...)
 	}
 	preds := make([]fanzha.Assessment, len(recs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				preds[i] = e.classifier.Classify(ctx, recs[i].Text)
-			}
-		}()
-	}
-	for i := range recs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(recs), runtime.GOMAXPROCS(0), func(i int) {
+		preds[i] = e.classifier.Classify(ctx, recs[i].Text)
+	})
 
 	r := scoreEval(recs, preds)
 	fmt.Fprintln(out, "== rules only ==")
 	r.write(out)
 	if e.assist.Mode() != assist.Off {
 		withModel := make([]fanzha.Assessment, len(recs))
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range 4 { // network-bound
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					withModel[i] = e.assist.Review(ctx, "eval", recs[i].Text, preds[i])
-				}
-			}()
-		}
-		for i := range recs {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		forEach(len(recs), 4, func(i int) { // network-bound
+			withModel[i] = e.assist.Review(ctx, "eval", recs[i].Text, preds[i])
+		})
 		fmt.Fprintf(out, "\n== rules + model (%s mode) ==\n", e.assist.Mode())
 		scoreEval(recs, withModel).write(out)
 		st := e.assist.Stats()
@@ -154,7 +129,7 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 				if rec.Paid != nil {
 					paid = strconv.FormatBool(*rec.Paid)
 				}
-				fmt.Fprintf(out, "ERR want=%s/paid=%s got=%s/%s/paid=%v flags=%v | %s\n", rec.Label, paid, p.Label, p.Risk, p.Paid, p.FlagIDs(), oneLine(rec.Text, 140))
+				fmt.Fprintf(out, "ERR want=%s/paid=%s got=%s/%s/paid=%v flags=%v | %s\n", rec.Label, paid, p.Label, p.Risk, p.Paid, p.FlagIDs(), textnorm.OneLine(rec.Text, 140))
 			}
 		}
 	}
@@ -178,6 +153,26 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 		return fmt.Errorf("eval below floor: %s", strings.Join(fails, "; "))
 	}
 	return nil
+}
+
+// forEach runs fn(0) … fn(n-1) on workers goroutines and waits for them.
+func forEach(n, workers int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func readEvalFile(path string) ([]evalRecord, error) {
@@ -350,12 +345,4 @@ func (r evalResult) write(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
