@@ -152,9 +152,11 @@ func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessmen
 		margin = best - sims[fanzha.None]
 	}
 
+	// Sums over types run in taxonomy order, not map order, so the score
+	// has the same bits on every run.
 	var flagSum float64
-	for _, v := range typed {
-		flagSum += math.Min(v, typeCap)
+	for _, t := range fanzha.ScamTypes {
+		flagSum += math.Min(typed[t], typeCap)
 	}
 	zero := marginZero
 	if a.Lang == fanzha.EN {
@@ -268,7 +270,11 @@ func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64, float64) {
 	}
 	strength := voteScale * math.Min(1, top/0.35)
 	var fraud float64
-	for t, v := range share {
+	for _, t := range fanzha.ScamTypes {
+		v, ok := share[t]
+		if !ok {
+			continue
+		}
 		out[t] = strength * v / total
 		if t != fanzha.None {
 			fraud += out[t]
@@ -278,11 +284,13 @@ func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64, float64) {
 }
 
 // score maps the evidence to 0..1, consistent with the risk level.
+// scoreFloor is the least score each risk level shows, indexed by Risk.
+var scoreFloor = [...]float64{fanzha.RiskNone: 0, fanzha.RiskLow: 0.5, fanzha.RiskMedium: 0.6, fanzha.RiskHigh: 0.85}
+
 func score(s float64, r fanzha.Risk) float64 {
 	v := 1 / (1 + math.Exp(-(s-thresholdLow)*0.9))
-	floor := map[fanzha.Risk]float64{fanzha.RiskHigh: 0.85, fanzha.RiskMedium: 0.6, fanzha.RiskLow: 0.5}[r]
-	if v < floor {
-		v = floor
+	if r >= fanzha.RiskNone && r <= fanzha.RiskHigh && v < scoreFloor[r] {
+		v = scoreFloor[r]
 	}
 	if r == fanzha.RiskNone && v > 0.49 {
 		v = 0.49

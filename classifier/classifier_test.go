@@ -400,3 +400,44 @@ func TestAccumulatePaidLater(t *testing.T) {
 		t.Errorf("conversation: %s/%s paid %v flags %v", conv.Label, conv.Risk, conv.Paid, conv.FlagIDs())
 	}
 }
+
+// The same text gets the same verdict, bits and matches included, on
+// every run: sums run in a fixed order and retrieval ties break by id.
+func TestClassifyIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	var texts []string
+	for _, f := range []string{"../testdata/dev_messages.jsonl", "../testdata/dev_descriptions.jsonl"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			var r struct{ Text string }
+			if json.Unmarshal([]byte(line), &r) == nil && r.Text != "" {
+				texts = append(texts, r.Text)
+			}
+		}
+	}
+	first := map[string]string{}
+	for round := 0; round < 3; round++ {
+		// A fresh index each round: map orders differ between builds.
+		c, err := knowledge.Embedded()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := knowledge.NewIndex(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl := classifier.New(x)
+		for _, text := range texts {
+			b, _ := json.Marshal(cl.Classify(ctx, text))
+			if round == 0 {
+				first[text] = string(b)
+			} else if string(b) != first[text] {
+				t.Errorf("%q: round %d differs:\n%s\n%s", text, round, first[text], b)
+			}
+		}
+		x.Close()
+	}
+}

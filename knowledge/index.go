@@ -147,6 +147,9 @@ func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int
 		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), candidates, 0, false)
+	// Equal scores are ordered by id, so the candidates cut at the last
+	// place (and the votes they make) are the same on every run.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search corpus: %w", err)
@@ -161,7 +164,12 @@ func (x *Index) Search(ctx context.Context, text string, lang fanzha.Lang, n int
 		s := x.corpus.scripts[i]
 		out = append(out, fanzha.Match{ID: s.ID, Type: s.Type, Score: cosine(qf, x.feats[i]), Snippet: x.snips[i]})
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].Score > out[b].Score })
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].Score != out[b].Score {
+			return out[a].Score > out[b].Score
+		}
+		return out[a].ID < out[b].ID
+	})
 	if len(out) > n {
 		out = out[:n]
 	}
@@ -351,8 +359,10 @@ func buildCentroids(c *Corpus, feats [][]uint32, lang fanzha.Lang) *centroids {
 			m.types = append(m.types, s.Type)
 			vecs = append(vecs, map[uint32]float64{})
 		}
-		for h, w := range m.vector(feats[i]) {
-			vecs[k][h] += w
+		for j, w := range m.vector(feats[i]) {
+			if w != 0 {
+				vecs[k][feats[i][j]] += w
+			}
 		}
 	}
 	m.weights = make(map[uint32][]float64, len(df))
@@ -370,23 +380,37 @@ func buildCentroids(c *Corpus, feats [][]uint32, lang fanzha.Lang) *centroids {
 	return m
 }
 
-// vector is the unit TF-IDF vector of a feature set (features outside the
-// corpus vocabulary carry no information and are dropped).
-func (m *centroids) vector(f []uint32) map[uint32]float64 {
-	v := make(map[uint32]float64, len(f))
-	for _, h := range f {
-		if w, ok := m.idf[h]; ok {
-			v[h] = w
+// vector is the unit TF-IDF vector of a sorted feature set, as weights
+// aligned with f (features outside the corpus vocabulary weigh 0: they
+// carry no information). Sums run in f's order, so a text gets the same
+// bits on every run.
+func (m *centroids) vector(f []uint32) []float64 {
+	v := make([]float64, len(f))
+	var ss float64
+	for j, h := range f {
+		v[j] = m.idf[h]
+		ss += v[j] * v[j]
+	}
+	if ss > 0 {
+		inv := 1 / math.Sqrt(ss)
+		for j := range v {
+			v[j] *= inv
 		}
 	}
-	normalise(v)
 	return v
 }
 
+// normalise scales v to unit length, summing in key order (map order
+// would change the last bits of the centroids from run to run).
 func normalise(v map[uint32]float64) {
+	keys := make([]uint32, 0, len(v))
+	for h := range v {
+		keys = append(keys, h)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	var ss float64
-	for _, w := range v {
-		ss += w * w
+	for _, h := range keys {
+		ss += v[h] * v[h]
 	}
 	if ss == 0 {
 		return
@@ -411,8 +435,9 @@ func (x *Index) TypeSimilarity(text string) map[fanzha.ScamType]float64 {
 		return map[fanzha.ScamType]float64{}
 	}
 	dots := make([]float64, len(m.types))
-	for h, w := range m.vector(features(norm)) {
-		for k, cw := range m.weights[h] {
+	f := features(norm)
+	for j, w := range m.vector(f) {
+		for k, cw := range m.weights[f[j]] {
 			dots[k] += w * cw
 		}
 	}
