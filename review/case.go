@@ -270,3 +270,11 @@ func lookupKeys(in fanzha.Indicator) []fanzha.Indicator {
 	}
 	return out
 }
+
+// validCaseID reports whether id can be an id Submit assigns (a decimal
+// counter): the one check for ids that arrive from outside (button data,
+// /case arguments).
+func validCaseID(id string) bool {
+	_, err := strconv.ParseUint(id, 10, 64)
+	return err == nil
+}

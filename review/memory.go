@@ -212,20 +212,6 @@ func refusedEntry(now time.Time, who int64, id string, action fanzha.OfficerActi
 	return e
 }
 
-// validCaseID reports whether id looks like an id Submit assigns: 1 to 20
-// decimal digits.
-func validCaseID(id string) bool {
-	if id == "" || len(id) > 20 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func actEntry(now time.Time, officer int64, c *fanzha.Case, action fanzha.OfficerAction, prev fanzha.CaseStatus) fanzha.AuditEntry {
 	return fanzha.AuditEntry{At: now, Who: officer, What: string(action), CaseID: c.ID, Allowed: true,
 		Detail: fmt.Sprintf("status %s → %s", prev, c.Status)}

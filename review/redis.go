@@ -365,7 +365,7 @@ func (r *Redis) Get(ctx context.Context, id string) (fanzha.Case, error) {
 }
 
 func (r *Redis) get(ctx context.Context, id string) (fanzha.Case, error) {
-	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+	if !validCaseID(id) {
 		return fanzha.Case{}, fmt.Errorf("case %q: %w", id, fanzha.ErrNotFound)
 	}
 	b, err := r.conn.Client.Get(ctx, r.caseKey(id)).Bytes()
@@ -462,7 +462,7 @@ func (r *Redis) Act(ctx context.Context, id string, officer int64, action fanzha
 }
 
 func (r *Redis) getTx(ctx context.Context, tx *redis.Tx, id string) (fanzha.Case, error) {
-	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+	if !validCaseID(id) {
 		return fanzha.Case{}, fmt.Errorf("case %q: %w", id, fanzha.ErrNotFound)
 	}
 	b, err := tx.Get(ctx, r.caseKey(id)).Bytes()
