@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fanzha/fanzha/bot"
+	"github.com/fanzha/fanzha/bot/bottest"
 )
 
 func TestSplit(t *testing.T) {
@@ -54,7 +55,7 @@ func TestSplit(t *testing.T) {
 				if !utf8.ValidString(p) {
 					t.Errorf("part %d is not valid UTF-8", i)
 				}
-				if err := balanced(p); err != nil {
+				if err := bottest.CheckHTML(p); err != nil {
 					t.Errorf("part %d: %v\n%s", i, err, p)
 				}
 				text.WriteString(plain(p))
@@ -98,38 +99,4 @@ func plain(s string) string {
 		}
 	}
 	return html.UnescapeString(b.String())
-}
-
-// balanced checks tags are closed in order and entities are whole.
-func balanced(s string) error {
-	var stack []string
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '<':
-			j := strings.IndexByte(s[i:], '>')
-			if j < 0 {
-				return fmt.Errorf("cut tag at %d", i)
-			}
-			tag := s[i+1 : i+j]
-			i += j
-			if name, ok := strings.CutPrefix(tag, "/"); ok {
-				if len(stack) == 0 || stack[len(stack)-1] != name {
-					return fmt.Errorf("unexpected </%s>", name)
-				}
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			name, _, _ := strings.Cut(tag, " ")
-			stack = append(stack, name)
-		case '&':
-			j := strings.IndexByte(s[i:], ';')
-			if j < 0 || j > 8 {
-				return fmt.Errorf("cut entity at %d", i)
-			}
-		}
-	}
-	if len(stack) > 0 {
-		return fmt.Errorf("unclosed <%s>", stack[len(stack)-1])
-	}
-	return nil
 }

@@ -324,22 +324,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p
 	case "sendMessage":
 		chatID, err := strconv.ParseInt(p.Get("chat_id"), 10, 64)
 		text := p.Get("text")
-		switch {
-		case err != nil:
+		if err != nil {
 			writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
 			return http.StatusBadRequest
-		case text == "":
-			writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", 0)
-			return http.StatusBadRequest
-		case utf16Len(text) > 4096:
-			writeError(w, http.StatusBadRequest, "Bad Request: message is too long", 0)
-			return http.StatusBadRequest
 		}
-		if p.Get("parse_mode") == "HTML" {
-			if err := checkHTML(text); err != nil {
-				writeError(w, http.StatusBadRequest, "Bad Request: can't parse entities: "+err.Error(), 0)
-				return http.StatusBadRequest
-			}
+		if msg := textError(text, p.Get("parse_mode"), "message is too long"); msg != "" {
+			writeError(w, http.StatusBadRequest, msg, 0)
+			return http.StatusBadRequest
 		}
 		s.mu.Lock()
 		s.nextMsgID++
@@ -355,23 +346,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p
 	case "editMessageReplyMarkup":
 		return writeResult(w, true)
 	case "editMessageText":
-		text := p.Get("text")
-		switch {
-		case p.Get("message_id") == "" && p.Get("inline_message_id") == "":
+		if p.Get("message_id") == "" && p.Get("inline_message_id") == "" {
 			writeError(w, http.StatusBadRequest, "Bad Request: message identifier is not specified", 0)
 			return http.StatusBadRequest
-		case text == "":
-			writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", 0)
-			return http.StatusBadRequest
-		case utf16Len(text) > 4096:
-			writeError(w, http.StatusBadRequest, "Bad Request: MESSAGE_TOO_LONG", 0)
-			return http.StatusBadRequest
 		}
-		if p.Get("parse_mode") == "HTML" {
-			if err := checkHTML(text); err != nil {
-				writeError(w, http.StatusBadRequest, "Bad Request: can't parse entities: "+err.Error(), 0)
-				return http.StatusBadRequest
-			}
+		if msg := textError(p.Get("text"), p.Get("parse_mode"), "MESSAGE_TOO_LONG"); msg != "" {
+			writeError(w, http.StatusBadRequest, msg, 0)
+			return http.StatusBadRequest
 		}
 		return writeResult(w, true)
 	case "setWebhook":
@@ -542,10 +523,26 @@ func describe(code, retryAfter int) string {
 	return http.StatusText(code)
 }
 
-// checkHTML accepts what Telegram's HTML parse mode accepts from us: the
+// textError is Telegram's complaint about a message text (empty, too long
+// — worded as tooLong —, or broken HTML in HTML parse mode), or "".
+func textError(text, parseMode, tooLong string) string {
+	switch {
+	case text == "":
+		return "Bad Request: message text is empty"
+	case utf16Len(text) > 4096:
+		return "Bad Request: " + tooLong
+	case parseMode == "HTML":
+		if err := CheckHTML(text); err != nil {
+			return "Bad Request: can't parse entities: " + err.Error()
+		}
+	}
+	return ""
+}
+
+// CheckHTML accepts what Telegram's HTML parse mode accepts from us: the
 // tags b, i, u, s, code, pre, a, balanced, and only the entities &lt; &gt;
 // &amp; &quot; and numeric ones.
-func checkHTML(s string) error {
+func CheckHTML(s string) error {
 	var stack []string
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -576,7 +573,7 @@ func checkHTML(s string) error {
 			stack = append(stack, name)
 		case '&':
 			j := strings.IndexByte(s[i:], ';')
-			if j < 0 {
+			if j < 0 || j > 8 {
 				return fmt.Errorf("unclosed entity at byte offset %d", i)
 			}
 			ent := s[i+1 : i+j]
