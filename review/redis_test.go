@@ -315,7 +315,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	srv.Start(t)
-	eventually(t, 10*time.Second, func() bool { _, err := q.Get(ctx, id); return err == nil }, "no recovery")
+	redistest.Eventually(t, 10*time.Second, func() bool { _, err := q.Get(ctx, id); return err == nil }, "no recovery")
 	id2, err := q.Submit(ctx, sampleCase(fanzha.Romance))
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +348,7 @@ func TestRedisStreamLost(t *testing.T) {
 	}
 	srv.Kill(t) // no AOF: everything is gone
 	srv.Start(t)
-	eventually(t, 10*time.Second, func() bool {
+	redistest.Eventually(t, 10*time.Second, func() bool {
 		_, err := q.Submit(ctx, sampleCase(fanzha.Romance))
 		return err == nil
 	}, "no recovery")
@@ -386,17 +386,6 @@ func TestRedisSharedConn(t *testing.T) {
 	}
 	if !slices.Contains([]string{"1"}, id) {
 		t.Fatalf("first id = %s", id)
-	}
-}
-
-func eventually(t testing.TB, within time.Duration, ok func() bool, msg string) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -101,7 +101,7 @@ func TestRedisSessions(t *testing.T) {
 		if _, err := r.Get(ctx, "tg:3"); err != nil {
 			t.Fatalf("expired despite the renewal: %v", err)
 		}
-		eventually(t, 3*time.Second, func() bool {
+		redistest.Eventually(t, 3*time.Second, func() bool {
 			_, err := r.Get(ctx, "tg:3")
 			return errors.Is(err, fanzha.ErrNotFound)
 		}, "session still there after its TTL")
@@ -272,7 +272,7 @@ func TestRedisMarkSeen(t *testing.T) {
 		if first, _ := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond); !first {
 			t.Fatal("not first")
 		}
-		eventually(t, 3*time.Second, func() bool {
+		redistest.Eventually(t, 3*time.Second, func() bool {
 			first, err := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond)
 			return err == nil && first
 		}, "seen mark never expired")
@@ -320,7 +320,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	srv.Start(t)
-	eventually(t, 5*time.Second, func() bool {
+	redistest.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:8")
 		return err == nil
 	}, "store did not recover after Redis came back")
@@ -359,7 +359,7 @@ func TestRedisSlow(t *testing.T) {
 		}
 	}
 	srv.Resume(t)
-	eventually(t, 5*time.Second, func() bool {
+	redistest.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:1")
 		return err == nil
 	}, "no recovery after Redis resumed")
@@ -382,20 +382,9 @@ func TestRedisDownAtStart(t *testing.T) {
 		t.Fatalf("Get with Redis down: %v", err)
 	}
 	srv.Start(t)
-	eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
+	redistest.Eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
 	if _, err := r.Get(ctx, "tg:1"); !errors.Is(err, fanzha.ErrNotFound) {
 		t.Fatalf("Get after start: %v", err)
-	}
-}
-
-func eventually(t testing.TB, within time.Duration, ok func() bool, msg string) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
