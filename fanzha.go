@@ -163,7 +163,16 @@ type Assessment struct {
 	Label ScamType `json:"label"`
 	Risk  Risk     `json:"risk"`
 	Score float64  `json:"score"` // 0..1, how likely this is fraud
-	Paid  bool     `json:"paid"`
+	// PFraud is the trained model's calibrated probability that the text is
+	// fraud (before hard-flag floors); Score is the same number after them.
+	PFraud float64 `json:"p_fraud"`
+	// Unsure: the evidence says "possibly fraud" but does not settle the
+	// type; a reply asks the deciding question instead of naming a type.
+	Unsure bool `json:"unsure,omitempty"`
+	// Truncated: the text was longer than what is judged; only part of it
+	// was read.
+	Truncated bool `json:"truncated,omitempty"`
+	Paid      bool `json:"paid"`
 	// SaysPaid: the text says money already left, whatever the label. Paid
 	// needs a fraud label too; in a conversation, "我已经转了" after a scam
 	// was recognised makes the whole conversation paid.
