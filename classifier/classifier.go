@@ -7,219 +7,253 @@ package classifier
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/learn"
 	"github.com/fanzha/fanzha/textnorm"
 )
 
 // MaxRunes bounds the text analysed: Telegram caps messages at 4096
-// characters; anything longer is judged on its first MaxRunes.
+// characters; anything longer is judged on its first MaxRunes and the
+// assessment says so (Truncated).
 const MaxRunes = 8000
 
-// The fraud score S adds up evidence on one scale: red-flag weights (about 2
-// is "suspicious on its own"), the vocabulary margin and the closest scripts'
-// vote. The constants were set on the dev set in testdata/ (see README).
+// retrieval shaping: how many of the closest scripts vote, below which
+// similarity a match says nothing, and the most a vote can weigh. They
+// shape one family of the model's inputs; the model learns what they mean.
 const (
-	thresholdLow    = 1.5 // S at which a text is labelled fraud (risk low)
-	thresholdMedium = 3.5
-	thresholdHigh   = 6.0
-	// longText (runes) and lengthWeight: the bar rises by lengthWeight for
-	// every doubling of the length beyond longText.
-	longText     = 120
-	lengthWeight = 0.5
-	// vocabOnlyExtra raises the bar when no red flag was found.
-	vocabOnlyExtra = 0.3
-	// marginWeight scales the vocabulary margin (best scam type's centroid
-	// cosine minus the legitimate look-alikes'); marginZero is the margin
-	// that says nothing either way.
-	marginWeight = 60.0
-	marginZero   = 0.01
-	marginZeroEN = 0.04
-	// marginCap bounds the vocabulary evidence: it may make a text
-	// suspicious, but a high risk needs red flags.
-	marginCap = 3.0
-	// retrievalWeight scales the closest scripts' fraud-minus-none vote.
-	retrievalWeight = 0.5
-	// vocabWeight and voteWeight turn centroid cosines and script votes
-	// into type evidence for choosing the label.
-	vocabWeight = 30.0
-	voteWeight  = 0.5
-	// voteScale is the most evidence the closest scripts can add.
-	voteScale = 3.0
-	// minSimilarity below which a corpus match says nothing.
+	neighbours    = 7
 	minSimilarity = 0.06
-	// typeCap stops one type's many weak flags from drowning the rest.
-	typeCap = 8.0
-	// neighbours is how many matches vote.
-	neighbours = 7
+	voteScale     = 3.0
 )
 
 // Classifier assesses texts. It is safe for concurrent use.
 type Classifier struct {
 	searcher fanzha.Searcher
 	model    fanzha.TypeModel
+	learned  *Model
 }
 
-// New returns a classifier that votes with the scripts searcher finds; a
-// nil searcher means flags only.
+// New returns a classifier that uses the embedded trained model and the
+// scripts searcher finds; a nil searcher leaves out the retrieval evidence.
 func New(searcher fanzha.Searcher) *Classifier {
-	c := &Classifier{searcher: searcher}
+	c := &Classifier{searcher: searcher, learned: Embedded()}
 	c.model, _ = searcher.(fanzha.TypeModel)
 	return c
+}
+
+// WithModel returns a copy of c that decides with m.
+func (c *Classifier) WithModel(m *Model) *Classifier {
+	cp := *c
+	cp.learned = m
+	return &cp
+}
+
+// signals is everything the rules find in one text: the model's input
+// besides the n-grams, and the evidence a reply quotes.
+type signals struct {
+	f           textnorm.Folded
+	lang        fanzha.Lang
+	truncated   bool
+	hits        []hit
+	found       map[string]bool
+	hard        bool
+	hardIDs     []string
+	hardTypes   map[fanzha.ScamType]bool
+	flags       []fanzha.Flag
+	rate        *fanzha.Rate
+	paid        bool
+	paidSpan    string
+	indicators  []fanzha.Indicator
+	matches     []fanzha.Match
+	retrieval   map[fanzha.ScamType]float64
+	topMatch    float64
+	sims        map[fanzha.ScamType]float64
+	margin      float64
+	manipulated bool
+}
+
+// Prepared is a text's signals and model input, computed once: training
+// and cross-validation decide many times on the same texts.
+type Prepared struct {
+	sig *signals
+	x   learn.Vec // everything: the type and fraud heads read it
+	xp  learn.Vec // the clauses that move money: the paid head reads it
+}
+
+// Prepare computes what the rules find in text and the model's input.
+// exclude names corpus scripts that must not count as neighbours (a script
+// judged against the index it belongs to would find itself).
+func (c *Classifier) Prepare(ctx context.Context, text string, exclude ...string) Prepared {
+	s := c.signals(ctx, text, exclude)
+	return Prepared{sig: s, x: vectorise(s.f.Text, signalFeatures(s)), xp: paidVector(s)}
 }
 
 // Classify assesses one text. It never fails: a searcher error only removes
 // the retrieval evidence.
 func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessment {
-	text = clip(strings.ToValidUTF8(text, "\uFFFD"), MaxRunes)
-	f := textnorm.Fold(text)
-	a := fanzha.Assessment{Label: fanzha.None, Risk: fanzha.RiskNone, Lang: fanzha.Lang(textnorm.Lang(text)), Flags: []fanzha.Flag{}, Matches: []fanzha.Match{}, Indicators: []fanzha.Indicator{}}
-	if strings.TrimSpace(f.Text) == "" {
-		return a
-	}
+	return c.Decide(c.Prepare(ctx, text))
+}
 
-	typed := map[fanzha.ScamType]float64{}
-	var general float64
-	found := map[string]bool{}
-	t := newScan(f.Text)
-	hits := detect(f, t)
-	for _, h := range hits {
-		found[h.det.id] = true
+func (c *Classifier) signals(ctx context.Context, text string, exclude []string) *signals {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	s := &signals{found: map[string]bool{}, hardTypes: map[fanzha.ScamType]bool{}}
+	if utf8.RuneCountInString(text) > MaxRunes {
+		text, s.truncated = clip(text, MaxRunes), true
 	}
-	hardTypes := map[fanzha.ScamType]bool{}
-	hard := false
-	for _, h := range hits {
+	s.f = textnorm.Fold(text)
+	s.lang = fanzha.Lang(textnorm.Lang(text))
+	if strings.TrimSpace(s.f.Text) == "" {
+		return s
+	}
+	t := newScan(s.f.Text)
+	s.hits = detect(s.f, t)
+	for _, h := range s.hits {
+		s.found[h.det.id] = true
+	}
+	for _, h := range s.hits {
 		x := h.det
-		if x.typ == "" {
-			general += x.weight
-		} else {
-			typed[x.typ] += x.weight
-		}
-		if x.weight <= 0 {
+		if x.reassuring {
 			continue // reassuring signs are evidence, not red flags
 		}
 		// An anti-fraud advisory quotes the scripts it warns about: its
 		// words count as evidence, but none of them is hard on its own.
-		isHard := x.hard && satisfied(x, found, hits) && !found[flagAdvisory]
+		isHard := x.hard && satisfied(x, s.found, s.hits) && !s.found[flagAdvisory]
 		if isHard {
-			hard = true
+			s.hard = true
+			s.hardIDs = append(s.hardIDs, x.id)
 			if x.typ != "" {
-				hardTypes[x.typ] = true
+				s.hardTypes[x.typ] = true
 			}
 		}
-		a.Flags = append(a.Flags, fanzha.Flag{ID: x.id, Type: x.typ, Hard: isHard, Span: f.Span(h.start, h.end), Text: x.text})
+		s.flags = append(s.flags, fanzha.Flag{ID: x.id, Type: x.typ, Hard: isHard, Span: s.f.Span(h.start, h.end), Text: x.text})
 	}
-	if r := findRate(f, t); r != nil {
-		a.Rate = r
+	if r := findRate(s.f, t); r != nil {
+		s.rate = r
 		if fl, ok := rateFlag(r); ok {
-			a.Flags = append(a.Flags, fl)
+			s.flags = append(s.flags, fl)
 			if fl.Hard {
-				hard = true
-				hardTypes[fanzha.Investment] = true
-				typed[fanzha.Investment] += 4
-			} else {
-				typed[fanzha.Investment] += 1.5
+				s.hard = true
+				s.hardIDs = append(s.hardIDs, fl.ID)
+				s.hardTypes[fanzha.Investment] = true
 			}
 		}
 	}
-	paid, ps, pe := detectPaid(t)
-	a.Indicators = indicators(f, t)
+	var ps, pe int
+	s.paid, ps, pe = detectPaid(t)
+	if s.paid {
+		s.paidSpan = s.f.Span(ps, pe)
+	}
+	s.indicators = indicators(s.f, t)
+	s.manipulated = s.found[flagManipulation]
 
-	// Retrieval: the closest scripts vote by type, weighted by similarity.
-	retrieval := map[fanzha.ScamType]float64{}
-	var retrievalFraud, retrievalNone float64
 	if c.searcher != nil {
-		if ms, err := c.searcher.Search(ctx, text, a.Lang, neighbours); err == nil {
-			a.Matches = ms
-			retrieval, retrievalFraud, retrievalNone = vote(ms)
+		if ms, err := c.searcher.Search(ctx, text, s.lang, neighbours+len(exclude)); err == nil {
+			ms = slices.DeleteFunc(ms, func(m fanzha.Match) bool { return slices.Contains(exclude, m.ID) })
+			if len(ms) > neighbours {
+				ms = ms[:neighbours]
+			}
+			s.matches = ms
+			s.retrieval, s.topMatch = vote(ms)
 		}
 	}
-	// Vocabulary: how much closer the text is to some scam type's scripts
-	// than to the legitimate look-alikes.
-	var sims map[fanzha.ScamType]float64
-	var margin float64
 	if c.model != nil {
-		sims = c.model.TypeSimilarity(text)
+		s.sims = c.model.TypeSimilarity(text)
 		best := 0.0
-		for t, v := range sims {
-			if t != fanzha.None && v > best {
+		for _, t := range fanzha.ScamTypes {
+			if v := s.sims[t]; t != fanzha.None && v > best {
 				best = v
 			}
 		}
-		margin = best - sims[fanzha.None]
+		s.margin = best - s.sims[fanzha.None]
 	}
+	return s
+}
 
-	// Sums over types run in taxonomy order, not map order, so the score
-	// has the same bits on every run.
-	var flagSum float64
-	for _, t := range fanzha.ScamTypes {
-		flagSum += math.Min(typed[t], typeCap)
+// Decide turns prepared evidence into an assessment with the classifier's
+// model: the model gives the calibrated probability of fraud, the type and
+// whether money already left; hard flags are a floor it cannot lower.
+func (c *Classifier) Decide(p Prepared) fanzha.Assessment {
+	s, m := p.sig, c.learned
+	a := fanzha.Assessment{Label: fanzha.None, Risk: fanzha.RiskNone, Lang: s.lang, Truncated: s.truncated,
+		Flags: []fanzha.Flag{}, Matches: []fanzha.Match{}, Indicators: []fanzha.Indicator{}}
+	if s.matches != nil {
+		a.Matches = s.matches
 	}
-	zero := marginZero
-	if a.Lang == fanzha.EN {
-		// The English scripts are fewer, so their centroids are noisier.
-		zero = marginZeroEN
+	if s.indicators != nil {
+		a.Indicators = s.indicators
 	}
-	s := flagSum + general + retrievalWeight*(retrievalFraud-retrievalNone) + clamp(marginWeight*(margin-zero), -marginCap, marginCap)
-	manipulated := found[flagManipulation]
+	if strings.TrimSpace(s.f.Text) == "" {
+		return a
+	}
+	a.Rate = s.rate
+	a.Flags = append(a.Flags, s.flags...)
+	a.SaysPaid = s.paid
 
-	// The label: the type with the most evidence from flags, vocabulary and
-	// the closest scripts.
-	best, bestScore := fanzha.None, math.Inf(-1)
-	for _, t := range fanzha.ScamTypes {
-		if t == fanzha.None {
-			continue
-		}
-		v := math.Min(typed[t], typeCap) + vocabWeight*sims[t] + voteWeight*retrieval[t]
-		if hardTypes[t] {
-			v += 3
-		}
-		if v > bestScore {
-			best, bestScore = t, v
-		}
-	}
-	// Vocabulary alone (no red flag at all) must be clearer before it names
-	// a scam: a game's own top-up receipt shares words with game scams.
-	threshold := thresholdLow
-	if flagSum+math.Max(general, 0) == 0 {
-		threshold += vocabOnlyExtra
-	}
-	// A long text has more chances to brush against weak signs ("转账",
-	// "马上", "贷款" in an ordinary call): the bar rises slowly with length.
-	if n := utf8.RuneCountInString(f.Text); n > longText {
-		threshold += lengthWeight * math.Log2(float64(n)/longText)
-	}
-	if hard || s >= threshold {
-		a.Label = best
-	}
-
+	out := m.predict(p)
+	a.PFraud = round3(out.fraud)
+	label := out.bestFraudType(s.hardTypes)
+	// High risk says "stop now": besides a hard flag it takes a confident
+	// model and at least two red flags in the user's words beyond the ones
+	// that only describe a setting, so "met online" or a loan advert's
+	// "立即查看" never makes an alarm on their own.
 	switch {
-	case !a.Label.IsFraud():
-		// below the bar: no risk (an instruction to the bot still raises it below)
-	case hard, s >= thresholdHigh:
+	case s.hard || out.fraud >= decision.high && specificFlags(s.flags) >= 2:
 		a.Risk = fanzha.RiskHigh
-	case s >= thresholdMedium:
+	case out.fraud >= decision.medium:
 		a.Risk = fanzha.RiskMedium
-	default:
+	case out.fraud >= decision.low:
 		a.Risk = fanzha.RiskLow
 	}
-	a.SaysPaid = paid
-	if a.Label.IsFraud() && paid {
+	if a.Risk > fanzha.RiskNone {
+		a.Label = label
+		// Not settled — no hard flag, and the type uncertain or the risk
+		// below high: the reply asks the type's deciding question.
+		a.Unsure = !s.hard && (out.typeShare < decision.sureType || a.Risk < fanzha.RiskHigh)
+	}
+	// Already paid: the model reads how people say it. The hand-written
+	// rule, which knows the tenses and negations, also counts unless the
+	// model is fairly sure it misread ("平台显示他已经付了"); its match is
+	// the words the reply quotes.
+	a.SaysPaid = out.paid >= decision.paid || s.paid && out.paid >= decision.paidWithRule
+	if a.Label.IsFraud() && a.SaysPaid {
 		a.Paid = true
 		a.Risk = fanzha.RiskHigh
-		a.Flags = append([]fanzha.Flag{paidFlag(f.Span(ps, pe))}, a.Flags...)
+		a.Flags = append([]fanzha.Flag{paidFlag(s.paidSpan)}, a.Flags...)
+	}
+	if !a.Label.IsFraud() {
+		// The flags of a text judged harmless are not shown as reasons,
+		// but an attempt to steer the bot is.
+		a.Flags = slices.DeleteFunc(a.Flags, func(f fanzha.Flag) bool { return f.ID != flagManipulation })
 	}
 	// A text that tries to steer the bot is never a reason to relax.
-	if manipulated && a.Risk < fanzha.RiskHigh {
+	if s.manipulated && a.Risk < fanzha.RiskHigh {
 		a.Risk++
 	}
-	a.Score = score(s, a.Risk)
+	a.Score = score(out.fraud, a.Risk)
 	sortFlags(a.Flags)
 	return a
 }
+
+// settingFlags describe a situation many legitimate texts share (a loan,
+// an online friend, haste, a payment) rather than a scammer's move.
+var settingFlags = map[string]bool{"urgency": true, "loan_context": true, "online_partner": true, "romantic_talk": true, flagTransfer: true}
+
+func specificFlags(fl []fanzha.Flag) int {
+	n := 0
+	for _, f := range fl {
+		if !settingFlags[f.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 func paidFlag(span string) fanzha.Flag {
 	return fanzha.Flag{ID: "already_paid", Span: span, Text: fanzha.Text{
@@ -234,7 +268,7 @@ func satisfied(x *detector, found map[string]bool, hits []hit) bool {
 	for _, n := range x.needs {
 		if n == "type" {
 			for _, h := range hits {
-				if h.det != x && h.det.typ == x.typ && h.det.weight > 0 {
+				if h.det != x && h.det.typ == x.typ && !h.det.reassuring {
 					return true
 				}
 			}
@@ -250,7 +284,7 @@ func satisfied(x *detector, found map[string]bool, hits []hit) bool {
 // vote turns matches into per-type evidence. Similarity is squared so one
 // close script outweighs several distant ones; the total is scaled by how
 // close the best match is.
-func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64, float64) {
+func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64) {
 	share := map[fanzha.ScamType]float64{}
 	var total, top float64
 	for i, m := range ms {
@@ -266,36 +300,27 @@ func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64, float64) {
 	}
 	out := map[fanzha.ScamType]float64{}
 	if total == 0 {
-		return out, 0, 0
+		return out, top
 	}
 	strength := voteScale * math.Min(1, top/0.35)
-	var fraud float64
 	for _, t := range fanzha.ScamTypes {
-		v, ok := share[t]
-		if !ok {
-			continue
-		}
-		out[t] = strength * v / total
-		if t != fanzha.None {
-			fraud += out[t]
+		if v, ok := share[t]; ok {
+			out[t] = strength * v / total
 		}
 	}
-	return out, fraud, out[fanzha.None]
+	return out, top
 }
 
-// score maps the evidence to 0..1, consistent with the risk level.
-// scoreFloor is the least score each risk level shows, indexed by Risk.
-var scoreFloor = [...]float64{fanzha.RiskNone: 0, fanzha.RiskLow: 0.5, fanzha.RiskMedium: 0.6, fanzha.RiskHigh: 0.85}
+// score is the probability shown with a verdict: the model's, raised to
+// the least each risk level shows when hard flags set the level.
+// scoreFloor is indexed by Risk.
+var scoreFloor = [...]float64{fanzha.RiskNone: 0, fanzha.RiskLow: 0.3, fanzha.RiskMedium: 0.5, fanzha.RiskHigh: 0.85}
 
-func score(s float64, r fanzha.Risk) float64 {
-	v := 1 / (1 + math.Exp(-(s-thresholdLow)*0.9))
-	if r >= fanzha.RiskNone && r <= fanzha.RiskHigh && v < scoreFloor[r] {
-		v = scoreFloor[r]
+func score(p float64, r fanzha.Risk) float64 {
+	if r >= fanzha.RiskNone && r <= fanzha.RiskHigh && p < scoreFloor[r] {
+		p = scoreFloor[r]
 	}
-	if r == fanzha.RiskNone && v > 0.49 {
-		v = 0.49
-	}
-	return math.Round(v*1000) / 1000
+	return round3(p)
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
@@ -332,10 +357,12 @@ func Accumulate(prev, cur fanzha.Assessment) fanzha.Assessment {
 	}
 	out := cur
 	out.Risk = maxRisk(prev.Risk, cur.Risk)
-	// The label follows the stronger evidence; a later "好的谢谢" or a
-	// weaker hint of another script does not replace an established one.
-	if prev.Label.IsFraud() && (!cur.Label.IsFraud() || cur.Score <= prev.Score) {
+	// The label follows the stronger evidence; a later "好的谢谢", a weaker
+	// hint of another script, or a message whose type the model is unsure
+	// of does not replace an established one.
+	if prev.Label.IsFraud() && (!cur.Label.IsFraud() || cur.Unsure || cur.Score <= prev.Score) {
 		out.Label = prev.Label
+		out.Unsure = prev.Unsure && (!cur.Label.IsFraud() || cur.Unsure || cur.Label != prev.Label)
 	}
 	out.Score = math.Max(prev.Score, cur.Score)
 	out.Paid = prev.Paid || cur.Paid || (cur.SaysPaid && out.Label.IsFraud())

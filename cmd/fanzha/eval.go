@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -15,17 +12,10 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
+	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/dataset"
 	"github.com/fanzha/fanzha/textnorm"
 )
-
-// evalRecord is one labelled example.
-type evalRecord struct {
-	Text  string          `json:"text"`
-	Label fanzha.ScamType `json:"label"`
-	Paid  *bool           `json:"paid"`
-	Lang  string          `json:"lang"`
-	Kind  string          `json:"kind"`
-}
 
 // evalOptions are the floors a run must reach (CI sets them).
 type evalOptions struct {
@@ -36,12 +26,24 @@ type evalOptions struct {
 	minPaid    float64
 	minAcc     float64
 	showErrors bool
+	// cv: "register" or "author" — leave-one-out folds over the training
+	// set in trainDir instead of measuring the embedded model on files.
+	cv       string
+	trainDir string
+	// model: measure a model file (from `fanzha train`) instead of the
+	// embedded one.
+	model string
+	train classifier.TrainOptions
 }
 
 func parseEvalArgs(args []string) (evalOptions, error) {
 	var o evalOptions
 	o.maxFPR = 1
+	o.train = classifier.DefaultTrainOptions()
 	for i := 0; i < len(args); i++ {
+		if !strings.HasPrefix(args[i], "-") {
+			return o, usageError{fmt.Sprintf("eval: unexpected argument %q", args[i])}
+		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
 		if name == "errors" {
 			o.showErrors = true
@@ -74,6 +76,27 @@ func parseEvalArgs(args []string) (evalOptions, error) {
 			num(&o.minPaid)
 		case "min-accuracy":
 			num(&o.minAcc)
+		case "cv":
+			if val != "register" && val != "author" {
+				return o, usageError{fmt.Sprintf("eval: --cv %q: want register or author", val)}
+			}
+			o.cv = val
+		case "training":
+			o.trainDir = val
+		case "model":
+			o.model = val
+		case "l2", "epochs", "rate":
+			// Training settings for --cv, to compare them on the folds.
+			var v float64
+			num(&v)
+			switch name {
+			case "l2":
+				o.train.L2 = v
+			case "epochs":
+				o.train.Epochs = int(v)
+			case "rate":
+				o.train.Rate = v
+			}
 		default:
 			return o, usageError{fmt.Sprintf("eval: unknown option --%s", name)}
 		}
@@ -81,8 +104,11 @@ func parseEvalArgs(args []string) (evalOptions, error) {
 			return o, err
 		}
 	}
-	if len(o.files) == 0 {
-		return o, usageError{"eval needs --data FILE (JSON lines with text and label)"}
+	if o.trainDir == "" {
+		o.trainDir = "training"
+	}
+	if len(o.files) == 0 && o.cv == "" {
+		return o, usageError{"eval needs --data FILE (JSON lines with text and label) or --cv register|author"}
 	}
 	return o, nil
 }
@@ -94,9 +120,19 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	var recs []evalRecord
+	if o.cv != "" {
+		return runCrossValidation(ctx, e, o, out)
+	}
+	if o.model != "" {
+		m, err := loadModelFile(o.model)
+		if err != nil {
+			return err
+		}
+		e.classifier = e.classifier.WithModel(m)
+	}
+	var recs []dataset.Record
 	for _, f := range o.files {
-		rs, err := readEvalFile(f)
+		rs, err := dataset.ReadFile(f)
 		if err != nil {
 			return err
 		}
@@ -108,8 +144,14 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 	})
 
 	r := scoreEval(recs, preds)
-	fmt.Fprintln(out, "== rules only ==")
+	fmt.Fprintln(out, "== trained model and rules ==")
 	r.write(out)
+	fmt.Fprintln(out, "\nreliability of p_fraud:")
+	ps, ys := make([]float64, len(recs)), make([]bool, len(recs))
+	for i := range recs {
+		ps[i], ys[i] = preds[i].PFraud, recs[i].Label.IsFraud()
+	}
+	writeReliability(out, classifier.Reliability(ps, ys))
 	if e.assist.Mode() != assist.Off {
 		withModel := make([]fanzha.Assessment, len(recs))
 		forEach(len(recs), 4, func(i int) { // network-bound
@@ -129,10 +171,15 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 				if rec.Paid != nil {
 					paid = strconv.FormatBool(*rec.Paid)
 				}
-				fmt.Fprintf(out, "ERR want=%s/paid=%s got=%s/%s/paid=%v flags=%v | %s\n", rec.Label, paid, p.Label, p.Risk, p.Paid, p.FlagIDs(), textnorm.OneLine(rec.Text, 140))
+				fmt.Fprintf(out, "ERR want=%s/paid=%s got=%s/%s/paid=%v p=%.2f flags=%v | %s\n", rec.Label, paid, p.Label, p.Risk, p.Paid, p.PFraud, p.FlagIDs(), textnorm.OneLine(rec.Text, 140))
 			}
 		}
 	}
+	return r.check(o)
+}
+
+// check fails when a floor is not reached.
+func (r evalResult) check(o evalOptions) error {
 	var fails []string
 	if r.macroF1 < o.minMacroF1 {
 		fails = append(fails, fmt.Sprintf("macro-F1 %.3f < %.3f", r.macroF1, o.minMacroF1))
@@ -175,32 +222,6 @@ func forEach(n, workers int, fn func(i int)) {
 	wg.Wait()
 }
 
-func readEvalFile(path string) ([]evalRecord, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("eval data: %w", err)
-	}
-	defer f.Close()
-	var out []evalRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		var r evalRecord
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		if !r.Label.Valid() {
-			return nil, fmt.Errorf("%s:%d: unknown label %q", path, n, r.Label)
-		}
-		out = append(out, r)
-	}
-	return out, sc.Err()
-}
-
 type evalResult struct {
 	n         int
 	confusion map[fanzha.ScamType]map[fanzha.ScamType]int
@@ -208,14 +229,14 @@ type evalResult struct {
 	perClass  map[fanzha.ScamType][3]float64 // precision, recall, F1
 	macroF1   float64
 	accuracy  float64
-	recall    float64 // fraud (any type) detected as fraud
-	fpr       float64 // none flagged as fraud
+	recall    float64 // fraud (any type) warned about: a fraud label at medium risk or more
+	fpr       float64 // none warned about
 	paidAcc   float64
 	paidN     int
 	byGroup   map[string][2]int // lang/kind → correct, total
 }
 
-func scoreEval(recs []evalRecord, preds []fanzha.Assessment) evalResult {
+func scoreEval(recs []dataset.Record, preds []fanzha.Assessment) evalResult {
 	r := evalResult{n: len(recs), confusion: map[fanzha.ScamType]map[fanzha.ScamType]int{}, perClass: map[fanzha.ScamType][3]float64{}, byGroup: map[string][2]int{}}
 	present := map[fanzha.ScamType]bool{}
 	var correct, fraudN, fraudHit, noneN, noneFP, paidOK int
@@ -238,14 +259,17 @@ func scoreEval(recs []evalRecord, preds []fanzha.Assessment) evalResult {
 			}
 			r.byGroup[g] = c
 		}
+		// A warning is what a citizen reads as one: a fraud type at medium
+		// risk or more.
+		warned := p.IsFraud() && preds[i].Risk >= fanzha.RiskMedium
 		if rec.Label.IsFraud() {
 			fraudN++
-			if p.IsFraud() {
+			if warned {
 				fraudHit++
 			}
 		} else {
 			noneN++
-			if p.IsFraud() {
+			if warned {
 				noneFP++
 			}
 		}
@@ -308,7 +332,7 @@ func ratio2(a float64, b int) float64 {
 func (r evalResult) write(w io.Writer) {
 	fmt.Fprintf(w, "examples: %d\n", r.n)
 	fmt.Fprintf(w, "type accuracy: %.3f   macro-F1: %.3f\n", r.accuracy, r.macroF1)
-	fmt.Fprintf(w, "fraud recall: %.3f   false-positive rate on none: %.3f\n", r.recall, r.fpr)
+	fmt.Fprintf(w, "fraud recall: %.3f   false-positive rate on none: %.3f   (a warning: fraud type at medium risk or more)\n", r.recall, r.fpr)
 	if r.paidN > 0 {
 		fmt.Fprintf(w, "paid accuracy: %.3f (%d labelled)\n", r.paidAcc, r.paidN)
 	}

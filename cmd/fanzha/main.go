@@ -122,6 +122,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
 		// One caller measuring a whole set: the per-user limits do not apply.
 		mods = append(mods, noLimits)
+	case "train":
+		run = func(e *engine) error { return runTrain(ctx, e, rest, m.Stdout) }
 	case "serve":
 		return m.serve(ctx)
 	case "help":

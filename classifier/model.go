@@ -1,0 +1,333 @@
+package classifier
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"sync"
+
+	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/learn"
+)
+
+// The trained model is a build artefact: `fanzha train --out classifier/model`
+// (or `go generate ./classifier`) writes it from the repository's data —
+// training/ and the corpus — deterministically, and the binary embeds it.
+//
+//go:generate go run ../cmd/fanzha train --data ../training --out model
+//go:embed model
+var modelFS embed.FS
+
+// ModelFile is the model's file name inside a model directory.
+const ModelFile = "fanzha.model"
+
+// modelFormat changes whenever the features change: a model trained on
+// other features is refused rather than misread.
+const modelFormat = 1
+
+// decision is the one table of hand-set numbers left in the verdict; the
+// rest is learned. The probabilities are the calibrated p_fraud (see
+// Train); the cut-offs were chosen on the leave-one-register-out folds of
+// `fanzha eval --cv register` (README, Accuracy): medium is where a
+// citizen reads a warning, and 0.5 means "more likely fraud than not".
+var decision = struct {
+	low, medium, high float64 // p_fraud from which the risk is low, medium, high
+	sureType          float64 // below this share of the fraud types' mass, ask rather than name a type
+	paid              float64 // the paid head's probability from which money is taken as gone
+	paidWithRule      float64 // the same when the hand-written already-paid rule also matched
+}{
+	low:          0.35,
+	medium:       0.5,
+	high:         0.85,
+	sureType:     0.5,
+	paid:         0.5,
+	paidWithRule: 0.15,
+}
+
+// Model is the trained part of the classifier: three linear heads over the
+// same features — the type (12 labels), fraud or not (calibrated), and
+// whether money already left.
+type Model struct {
+	meta  modelMeta
+	typ   *learn.Linear
+	fraud *learn.Linear
+	paid  *learn.Linear
+}
+
+type modelMeta struct {
+	Format      int               `json:"format"`
+	HashBits    int               `json:"hash_bits"`
+	Classes     []fanzha.ScamType `json:"classes"`
+	Calibration learn.Platt       `json:"calibration"`
+	Examples    int               `json:"examples"`
+	Fraud       int               `json:"fraud_examples"`
+	PaidCount   int               `json:"paid_examples"`
+}
+
+// Embedded returns the model built into the binary, or nil when the binary
+// was built without one (then only hard flags make a verdict).
+var Embedded = sync.OnceValue(func() *Model {
+	b, err := fs.ReadFile(modelFS, "model/"+ModelFile)
+	if err != nil {
+		return nil
+	}
+	m, err := LoadModel(bytes.NewReader(b))
+	if err != nil {
+		panic("classifier: embedded model: " + err.Error())
+	}
+	return m
+})
+
+// LoadModel reads a model written by Save.
+func LoadModel(r io.Reader) (*Model, error) {
+	m := &Model{}
+	heads, err := learn.Load(r, &m.meta)
+	if err != nil {
+		return nil, err
+	}
+	if m.meta.Format != modelFormat || m.meta.HashBits != hashBits {
+		return nil, fmt.Errorf("model format %d with %d hash bits; this build reads format %d with %d: retrain with `fanzha train`",
+			m.meta.Format, m.meta.HashBits, modelFormat, hashBits)
+	}
+	for _, t := range m.meta.Classes {
+		if !t.Valid() {
+			return nil, fmt.Errorf("model: unknown class %q", t)
+		}
+	}
+	for _, h := range heads {
+		switch h.Name {
+		case "type":
+			m.typ = h.M
+		case "fraud":
+			m.fraud = h.M
+		case "paid":
+			m.paid = h.M
+		}
+	}
+	if m.typ == nil || m.fraud == nil || m.paid == nil {
+		return nil, errors.New("model: a head is missing")
+	}
+	if m.typ.K != len(m.meta.Classes) || m.typ.D != dims || m.fraud.D != dims || m.paid.D != dims || m.fraud.K != 1 || m.paid.K != 1 {
+		return nil, errors.New("model: heads do not match the features")
+	}
+	return m, nil
+}
+
+// Save writes the model; the same model always gives the same bytes.
+func (m *Model) Save(w io.Writer) error {
+	return learn.Save(w, m.meta, []learn.Head{{Name: "type", M: m.typ}, {Name: "fraud", M: m.fraud}, {Name: "paid", M: m.paid}})
+}
+
+// prediction is what the model says of one text.
+type prediction struct {
+	fraud     float64 // calibrated probability of fraud
+	paid      float64 // probability that money already left
+	classes   []fanzha.ScamType
+	types     []float64 // probability of each class
+	typeShare float64   // the chosen fraud type's share of the fraud types' mass
+}
+
+func (m *Model) predict(in Prepared) prediction {
+	x := in.x
+	if m == nil {
+		return prediction{}
+	}
+	p := prediction{classes: m.meta.Classes, types: make([]float64, len(m.meta.Classes))}
+	m.typ.Scores(x, p.types)
+	learn.Softmax(p.types)
+	z := []float64{0}
+	m.fraud.Scores(x, z)
+	p.fraud = m.meta.Calibration.Prob(z[0])
+	m.paid.Scores(in.xp, z)
+	p.paid = learn.Sigmoid(z[0])
+	return p
+}
+
+// bestFraudType is the most probable fraud type. When a hard flag points to
+// a type the model also finds plausible, that type wins: the flag quotes
+// the very words that make it that scam.
+func (p *prediction) bestFraudType(hard map[fanzha.ScamType]bool) fanzha.ScamType {
+	best, bestP, mass := fanzha.OtherFraud, -1.0, 0.0
+	for i, t := range p.classes {
+		if t == fanzha.None {
+			continue
+		}
+		mass += p.types[i]
+		if p.types[i] > bestP {
+			best, bestP = t, p.types[i]
+		}
+	}
+	if !hard[best] {
+		for i, t := range p.classes {
+			if hard[t] && p.types[i] >= bestP/4 {
+				best, bestP = t, p.types[i]
+			}
+		}
+	}
+	if mass > 0 {
+		p.typeShare = bestP / mass
+	}
+	return best
+}
+
+// Labelled is the truth for one training text.
+type Labelled struct {
+	Label fanzha.ScamType
+	Paid  bool
+	// PaidUnknown: the text has no paid label (a corpus script); the paid
+	// head does not learn from it.
+	PaidUnknown bool
+}
+
+// TrainOptions tune Train.
+type TrainOptions struct {
+	learn.Options
+	// Folds for calibration: the fraud head is fitted Folds times on the
+	// rest and scored on each fold, and Platt scaling is fitted on those
+	// held-out scores.
+	Folds int
+}
+
+// DefaultTrainOptions are what `fanzha train` uses.
+func DefaultTrainOptions() TrainOptions { return TrainOptions{Options: learn.Defaults(), Folds: 5} }
+
+// TrainReport is what training measured on its own held-out folds.
+type TrainReport struct {
+	// OOF are the calibrated out-of-fold fraud probabilities, one per
+	// example, with the truth beside them (for a reliability table).
+	OOF   []float64
+	Fraud []bool
+}
+
+// Train fits a model on prepared texts and their labels. It is
+// deterministic: the same inputs in the same order give the same model.
+func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, error) {
+	if len(ps) != len(ys) || len(ps) == 0 {
+		return nil, nil, fmt.Errorf("train: %d texts, %d labels", len(ps), len(ys))
+	}
+	classes := fanzha.ScamTypes
+	index := map[fanzha.ScamType]int{}
+	for i, t := range classes {
+		index[t] = i
+	}
+	var typ, fraud, paid []learn.Example
+	meta := modelMeta{Format: modelFormat, HashBits: hashBits, Classes: classes, Examples: len(ps)}
+	isFraud := make([]bool, len(ps))
+	for i, p := range ps {
+		c, ok := index[ys[i].Label]
+		if !ok {
+			return nil, nil, fmt.Errorf("train: example %d has unknown label %q", i, ys[i].Label)
+		}
+		isFraud[i] = ys[i].Label.IsFraud()
+		typ = append(typ, learn.Example{X: p.x, Class: c})
+		fraud = append(fraud, learn.Example{X: p.x, Class: b2i(isFraud[i])})
+		if !ys[i].PaidUnknown {
+			paid = append(paid, learn.Example{X: p.xp, Class: b2i(ys[i].Paid)})
+		}
+		if isFraud[i] {
+			meta.Fraud++
+		}
+		if ys[i].Paid {
+			meta.PaidCount++
+		}
+	}
+	m := &Model{meta: meta}
+	var err error
+	if m.typ, err = learn.Train(typ, len(classes), dims, o.Options); err != nil {
+		return nil, nil, err
+	}
+	fr, err := learn.Train(fraud, 2, dims, o.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.fraud = fr.Binary()
+	pd, err := learn.Train(paid, 2, dims, o.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.paid = pd.Binary()
+
+	// Calibration on out-of-fold scores: the fraud head is refitted on all
+	// folds but one and scores the one left out.
+	folds := max(o.Folds, 2)
+	z := make([]float64, len(ps))
+	for k := 0; k < folds; k++ {
+		var train []learn.Example
+		for i, p := range ps {
+			if foldOf(p, folds) != k {
+				train = append(train, fraud[i])
+			}
+		}
+		if len(train) == 0 {
+			continue
+		}
+		h, err := learn.Train(train, 2, dims, o.Options)
+		if err != nil {
+			return nil, nil, err
+		}
+		h = h.Binary()
+		s := []float64{0}
+		for i, p := range ps {
+			if foldOf(p, folds) == k {
+				h.Scores(p.x, s)
+				z[i] = s[0]
+			}
+		}
+	}
+	m.meta.Calibration = learn.FitPlatt(z, isFraud)
+	rep := &TrainReport{Fraud: isFraud, OOF: make([]float64, len(z))}
+	for i, v := range z {
+		rep.OOF[i] = m.meta.Calibration.Prob(v)
+	}
+	return m, rep, nil
+}
+
+// foldOf assigns a text to a calibration fold by its content, so the
+// assignment does not depend on the order of the files.
+func foldOf(p Prepared, folds int) int {
+	return int(fnv64(p.sig.f.Text) % uint64(folds))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Reliability groups probabilities into ten bins and reports, per bin, how
+// many texts fell in it, their mean predicted probability and the share
+// that really were fraud: calibrated probabilities have the two close.
+type ReliabilityBin struct {
+	Lo, Hi   float64
+	N        int
+	MeanP    float64
+	Observed float64
+}
+
+// Reliability computes the table for probabilities p and truths y.
+func Reliability(p []float64, y []bool) []ReliabilityBin {
+	bins := make([]ReliabilityBin, 10)
+	for i := range bins {
+		bins[i].Lo, bins[i].Hi = float64(i)/10, float64(i+1)/10
+	}
+	for i, v := range p {
+		b := int(math.Min(9, math.Floor(v*10)))
+		bins[b].N++
+		bins[b].MeanP += v
+		if y[i] {
+			bins[b].Observed++
+		}
+	}
+	for i := range bins {
+		if bins[i].N > 0 {
+			bins[i].MeanP /= float64(bins[i].N)
+			bins[i].Observed /= float64(bins[i].N)
+		}
+	}
+	return bins
+}
