@@ -41,7 +41,8 @@ type Classifier struct {
 // New returns a classifier that uses the embedded trained model and the
 // scripts searcher finds; a nil searcher leaves out the retrieval evidence.
 func New(searcher fanzha.Searcher) *Classifier {
-	c := &Classifier{searcher: searcher, learned: Embedded()}
+	m, _ := Embedded()
+	c := &Classifier{searcher: searcher, learned: m}
 	c.model, _ = searcher.(fanzha.TypeModel)
 	return c
 }

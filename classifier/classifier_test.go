@@ -210,6 +210,15 @@ func TestReturnArithmetic(t *testing.T) {
 		{"三万块每个月返三千", 0.10, true},
 		{"I put in 30,000 and they pay me 3,000 a month", 0.10, true},
 		{"30000 yuan invested returns 3000 yuan every month", 0.10, true},
+		// How people say it without the textbook phrasing.
+		{"他说每个月能赚10%，稳赚不赔", 0.10, true},
+		{"老师说每月赚10个点", 0.10, true},
+		{"回报率百分之五十", 0.0344, true}, // no period: read as a year's, the mildest reading
+		{"一万块一天赚两百", 0.8264, true},
+		{"投进去一个月就能翻倍", 1.0, true},
+		{"三个月翻一番", 0.3333, true},
+		{"月息一分，保本", 0.01, false}, // 1 % a month: high, not yet abnormal
+		{"he says the coin doubles in a week", 19.16, true},
 	}
 	for _, tt := range tests {
 		a := c.Classify(context.Background(), tt.text)
@@ -235,9 +244,32 @@ func TestReturnArithmetic(t *testing.T) {
 		}
 	}
 	// Loan prices and ordinary deposit rates are not promised returns.
-	for _, text := range []string{"贷款年化利率7.2%起", "定期存款年化1.75%", "买了一款理财，年化收益2.3%左右"} {
+	for _, text := range []string{"贷款年化利率7.2%起", "定期存款年化1.75%", "买了一款理财，年化收益2.3%左右", "每天下午3点上课", "我在银行买的理财，收益率3%", "月息一分的贷款，每月还款2000"} {
 		if a := c.Classify(context.Background(), text); hasFlag(a, "abnormal_return") || hasFlag(a, "high_return") {
 			t.Errorf("%q: flagged as an abnormal return", text)
+		}
+	}
+}
+
+// Whether money left, as people say it, whatever the text's label: the
+// minutes after a transfer are when a stop-payment still works.
+func TestSaysPaid(t *testing.T) {
+	c := newClassifier(t)
+	for _, tt := range []struct {
+		text string
+		paid bool
+	}{
+		{"结果我支付宝里的6800转出去了……钱是半小时前转的", true},
+		{"老板让我先把18万打过去……钱是20分钟前转的", true},
+		{"我已经付了定金", true},
+		{"I sent it", true},
+		{"they took £400", true},
+		{"平台显示他已经付了", false},
+		{"他微信转账还我了", false},
+		{"群里好几个家长说交了", false},
+	} {
+		if a := c.Classify(context.Background(), tt.text); a.SaysPaid != tt.paid {
+			t.Errorf("%q: says paid = %v, want %v", tt.text, a.SaysPaid, tt.paid)
 		}
 	}
 }

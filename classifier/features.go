@@ -23,7 +23,7 @@ const (
 	dims     = 1 << hashBits
 	// maxGram is the longest run of tokens (Han characters or Latin words)
 	// hashed as one feature.
-	maxGram = 4
+	maxGram = 3
 )
 
 // token kinds that shape the n-grams.

@@ -27,7 +27,7 @@ const ModelFile = "fanzha.model"
 
 // modelFormat changes whenever the features change: a model trained on
 // other features is refused rather than misread.
-const modelFormat = 1
+const modelFormat = 2
 
 // decision is the one table of hand-set numbers left in the verdict; the
 // rest is learned. The probabilities are the calibrated p_fraud (see
@@ -61,6 +61,7 @@ type Model struct {
 type modelMeta struct {
 	Format      int               `json:"format"`
 	HashBits    int               `json:"hash_bits"`
+	MaxGram     int               `json:"max_gram"`
 	Classes     []fanzha.ScamType `json:"classes"`
 	Calibration learn.Platt       `json:"calibration"`
 	Examples    int               `json:"examples"`
@@ -68,18 +69,15 @@ type modelMeta struct {
 	PaidCount   int               `json:"paid_examples"`
 }
 
-// Embedded returns the model built into the binary, or nil when the binary
-// was built without one (then only hard flags make a verdict).
-var Embedded = sync.OnceValue(func() *Model {
+// Embedded returns the model built into the binary. Without one (or with
+// one of an older format) a classifier has only its hard flags: `fanzha
+// train` still works, everything else should refuse to start.
+var Embedded = sync.OnceValues(func() (*Model, error) {
 	b, err := fs.ReadFile(modelFS, "model/"+ModelFile)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("no embedded model: run `fanzha train --out classifier/model`: %w", err)
 	}
-	m, err := LoadModel(bytes.NewReader(b))
-	if err != nil {
-		panic("classifier: embedded model: " + err.Error())
-	}
-	return m
+	return LoadModel(bytes.NewReader(b))
 })
 
 // LoadModel reads a model written by Save.
@@ -89,9 +87,9 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.meta.Format != modelFormat || m.meta.HashBits != hashBits {
-		return nil, fmt.Errorf("model format %d with %d hash bits; this build reads format %d with %d: retrain with `fanzha train`",
-			m.meta.Format, m.meta.HashBits, modelFormat, hashBits)
+	if m.meta.Format != modelFormat || m.meta.HashBits != hashBits || m.meta.MaxGram != maxGram {
+		return nil, fmt.Errorf("model format %d (%d hash bits, %d-grams); this build reads format %d (%d, %d): retrain with `fanzha train`",
+			m.meta.Format, m.meta.HashBits, m.meta.MaxGram, modelFormat, hashBits, maxGram)
 	}
 	for _, t := range m.meta.Classes {
 		if !t.Valid() {
@@ -215,7 +213,7 @@ func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, 
 		index[t] = i
 	}
 	var typ, fraud, paid []learn.Example
-	meta := modelMeta{Format: modelFormat, HashBits: hashBits, Classes: classes, Examples: len(ps)}
+	meta := modelMeta{Format: modelFormat, HashBits: hashBits, MaxGram: maxGram, Classes: classes, Examples: len(ps)}
 	isFraud := make([]bool, len(ps))
 	for i, p := range ps {
 		c, ok := index[ys[i].Label]

@@ -30,10 +30,10 @@ var (
 	rePrincipal = compile(`(?:投|投资|投入|本金|充值|充|入金|存入|存|放进去|买入|买了?)了?` + numPat +
 		`(万元|万|千元|千|w|k|元|块钱|块)?[^\d]{0,14}?(每个?月|一个月|月|每天|每日|一天|日|每周|一周|周|每年|一年|年)[^\d]{0,5}?` +
 		`(?:返|收益|赚|分红|利息|回报|拿|到手|给|有|返还|返利|盈利|利润|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
-	// "三万块每个月返三千": no verb, so the principal needs a unit and the
-	// return word must be one that only means a return.
+	// "三万块每个月返三千", "一万块一天赚两百": no verb, so the principal
+	// needs a unit and the return word must follow the period.
 	rePrincipalBare = compile(numPat + `(万元|万|千元|千|w|元|块钱|块)[^\d]{0,8}?(每个?月|一个月|每天|每日|一天|每周|一周|每年|一年)[^\d]{0,4}?` +
-		`(?:返|收益|分红|利息|回报|返利|盈利|利润)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
+		`(?:返|收益|分红|利息|回报|返利|盈利|利润|能赚|可以赚|赚|挣)[^\d]{0,3}?` + numPat + `(万元|万|千元|千|w|k|元|块钱|块)?`)
 	// "I put in 30,000 and they pay me 3,000 a month"
 	enNum          = `(?:\$|¥|rmb |usd )?(\d[\d,]*(?:\.\d+)?) ?(k|yuan|rmb|dollars|usd)?`
 	rePrincipalEN  = compile(`(?:invest(?:ed|ing)?|put in|deposit(?:ed)?|pay in|paid in) ` + enNum + `[^\d]{0,40}?(?:returns?|pays?|get|gets|earn|earns|receive|gives?)(?: me| you| us)? ` + enNum + ` ?(?:a|per|every|each) (day|week|month|year)`)
@@ -45,6 +45,18 @@ var (
 	// English: "10% a month", "10 points a month", "1.5% daily", "monthly return of 8%"
 	reEnAfter  = compile(`(\d+(?:\.\d+)?) ?(?:%|percent|points?|pct)(?: return| profit| interest)? ?(?:a|per|each|every|/)? ?(day|week|month|year|daily|weekly|monthly|annually|yearly|annual)`)
 	reEnBefore = compile(`(daily|weekly|monthly|annual|annualized|yearly) (?:return|interest|profit|yield|payout|gain)s?(?: rate)?(?: of| is| at|:)? ?(?:up to |about |around )?(\d+(?:\.\d+)?) ?(?:%|percent)`)
+	// "每个月能赚10%", "每天收益能拿到百分之三": a return verb between the
+	// period and the percentage.
+	cnPct        = `(\d+(?:\.\d+)?(?:%|个点)|百分之[零一二两三四五六七八九十百点]+)`
+	rePercentGap = compile(`(日|每天|每日|一天|天|周|每周|一周|月|每月|每个月|一个月|年|每年|一年)[^\d，。！？,.!?]{0,4}?(?:赚|挣|收益|回报|返|利润|分红|盈利|利息|拿到?|涨)[^\d，。！？,.!?]{0,3}?` + cnPct)
+	// "回报率百分之五十", "收益高达30%": no period, read as a year's (the
+	// mildest reading).
+	reReturnRate = compile(`(?:回报率|收益率|回报|收益|利润率?)(?:高达|达到|能达到|可达|有|是|为|在|超过|至少|保底|能有|稳定在)?` + cnPct)
+	// "投进去一个月就能翻倍", "三个月翻一番", "doubles in a week".
+	reDouble   = compile(`(\d+|[一二两三四五六七八九十半几]+)?个?(天|日|周|星期|礼拜|月|年)[^\d，。！？,.!?]{0,6}?(?:翻|涨)(?:一|1)?(?:倍|番)`)
+	reDoubleEN = compile(`\b(?:doubles?|doubled|doubling) (?:your money |your investment |it |in value |your \$?\d+ )?(?:in|within|every) (?:a |one |(\d+) )?(day|week|month|year)s?\b`)
+	// "月息一分" is 1 % a month in folk finance, "月息八厘" 0.8 %.
+	reFolkRate = compile(`(月息|月利息?|年息|年利息?)([零一二两三四五六七八九十\d.]+)(分|厘)`)
 	// Words that make a rate the price of a loan, not a promised return.
 	reLoanContext = compile(`贷|借款|借钱|还款|分期|利率.{0,3}起|loan|borrow|mortgage|apr`)
 )
@@ -61,7 +73,8 @@ func findRate(f textnorm.Folded, t *scan) *fanzha.Rate {
 		if lo < 0 {
 			lo = 0
 		}
-		if reLoanContext.matchString(s[lo:start]) {
+		hi := min(len(s), end+15)
+		if reLoanContext.matchString(s[lo:start]) || reLoanContext.matchString(s[end:hi]) {
 			return
 		}
 		if best == nil || monthly > best.Monthly {
@@ -111,7 +124,71 @@ func findRate(f textnorm.Folded, t *scan) *fanzha.Rate {
 			consider(m[0], m[1], perMonth(v/100, periodOf(sub(s, m, 2*pp.period))))
 		}
 	}
+	for _, m := range rePercentGap.findAllSubmatchIndex(t, -1) {
+		consider(m[0], m[1], perMonth(percent(sub(s, m, 4)), periodOf(sub(s, m, 2))))
+	}
+	for _, m := range reReturnRate.findAllSubmatchIndex(t, -1) {
+		consider(m[0], m[1], perMonth(percent(sub(s, m, 2)), year))
+	}
+	for _, m := range reDouble.findAllSubmatchIndex(t, -1) {
+		n := 1.0
+		if c := sub(s, m, 2); c != "" {
+			n = parseAmount(c, "")
+			if c == "半" {
+				n = 0.5
+			}
+		}
+		if n > 0 {
+			consider(m[0], m[1], perMonth(1/n, periodOf(sub(s, m, 4))))
+		}
+	}
+	for _, m := range reDoubleEN.findAllSubmatchIndex(t, -1) {
+		n := 1.0
+		if c := sub(s, m, 2); c != "" {
+			n, _ = strconv.ParseFloat(c, 64)
+		}
+		if n > 0 {
+			consider(m[0], m[1], perMonth(1/n, periodOf(sub(s, m, 4))))
+		}
+	}
+	for _, m := range reFolkRate.findAllSubmatchIndex(t, -1) {
+		v := parseAmount(sub(s, m, 4), "") / 100
+		if sub(s, m, 6) == "厘" {
+			v /= 10
+		}
+		p := month
+		if strings.HasPrefix(sub(s, m, 2), "年") {
+			p = year
+		}
+		consider(m[0], m[1], perMonth(v, p))
+	}
 	return best
+}
+
+// percent reads "10%", "10个点" or "百分之五十" as a fraction.
+func percent(s string) float64 {
+	if rest, ok := strings.CutPrefix(s, "百分之"); ok {
+		whole, frac, _ := strings.Cut(rest, "点")
+		v := parseChineseNumber(whole)
+		if frac != "" {
+			f, _ := strconv.ParseFloat("0."+chineseDigits(frac), 64)
+			v += f
+		}
+		return v / 100
+	}
+	v, _ := strconv.ParseFloat(strings.TrimRight(s, "%个点"), 64)
+	return v / 100
+}
+
+// chineseDigits spells 五五 as 55 (digits after a decimal point).
+func chineseDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if i := strings.IndexRune("零一二三四五六七八九", r); i >= 0 {
+			b.WriteByte(byte('0' + i/3))
+		}
+	}
+	return b.String()
 }
 
 func sub(s string, m []int, i int) string {

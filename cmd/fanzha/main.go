@@ -28,6 +28,8 @@ usage:
   fanzha chat                     talk in the terminal (same replies as Telegram)
   fanzha check [--json] TEXT      assess one text
   fanzha classify                 JSON lines {"text": ...} on stdin → one verdict per line
+  fanzha train --out DIR          train the model from training/ and the corpus (deterministic)
+  fanzha eval --cv register|author  leave-one-register (author)-out cross-validation
   fanzha eval --data FILE         precision / recall / F1 and confusion matrix on a labelled set
   fanzha serve                    run the Telegram bot (FANZHA_TELEGRAM_TOKEN)
 
@@ -125,12 +127,19 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "train":
 		run = func(e *engine) error { return runTrain(ctx, e, rest, m.Stdout) }
 	case "serve":
+		if _, err := classifier.Embedded(); err != nil {
+			return fmt.Errorf("classifier: %w", err)
+		}
 		return m.serve(ctx)
 	case "help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	}
 	if run != nil {
+		// Only training may run without a usable embedded model.
+		if _, err := classifier.Embedded(); err != nil && cmd != "train" {
+			return fmt.Errorf("classifier: %w", err)
+		}
 		e, err := m.engine(mods...)
 		if err != nil {
 			return err
