@@ -15,7 +15,7 @@ import (
 // (highest mean similarity to the rest) as its example.
 func (b *Builder) group(samples []stats.Sample) []ScriptGroup {
 	type member struct {
-		s    stats.Sample
+		s     stats.Sample
 		grams map[string]struct{}
 	}
 	var groups [][]member
