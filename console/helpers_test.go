@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -44,7 +43,7 @@ func (c *clock) Add(d time.Duration) {
 // env is a console on a loopback server, with in-memory stores.
 type env struct {
 	clk     *clock
-	cases   *review.Memory
+	cases   console.Cases
 	stats   *stats.Memory
 	console *console.Console
 	srv     *httptest.Server
@@ -52,14 +51,27 @@ type env struct {
 
 type envOptions struct {
 	tokens console.Tokens
-	cases  *review.Memory
+	cases  console.Cases
+}
+
+// newEnvWith is a console over cases (Memory or Redis).
+func newEnvWith(t testing.TB, cases console.Cases) *env {
+	return newEnv(t, envOptions{cases: cases})
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 12, 2, 10, 0, 0, 0, stats.Shanghai())}
 	e := &env{clk: clk, cases: o.cases}
-	if e.cases == nil {
+	if o.cases == nil {
 		e.cases = review.NewMemory(review.Options{Officers: []int64{officer}, Now: clk.Now})
 	}
 	e.stats = stats.NewMemory(stats.Options{Districts: districts, Now: clk.Now})
@@ -84,7 +96,7 @@ func (e *env) submit(t testing.TB, text string, label fanzha.ScamType, inds ...f
 	c := review.NewCase(review.CaseInput{Source: "tg:42", UserID: 42, Lang: fanzha.ZH, Text: text,
 		Assessment: fanzha.Assessment{Label: label, Risk: fanzha.RiskHigh, Lang: fanzha.ZH, Indicators: inds,
 			Flags: []fanzha.Flag{{ID: "transfer", Text: fanzha.Text{ZH: "要求转账"}}}}})
-	id, err := e.cases.Submit(context.Background(), c)
+	id, err := e.cases.(fanzha.ReviewQueue).Submit(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,5 +181,3 @@ func must(t testing.TB, cond bool, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 }
-
-var _ = fmt.Sprint

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -50,29 +51,14 @@ type Page struct {
 	Total int
 }
 
-// page sorts matches newest first (by case number) and cuts q's page.
-func (q Query) page(matches []*fanzha.Case) Page {
-	slices.SortFunc(matches, func(a, b *fanzha.Case) int {
-		na, nb := caseNum(a.ID), caseNum(b.ID)
-		switch {
-		case na > nb:
-			return -1
-		case na < nb:
-			return 1
-		}
-		return 0
-	})
-	p := Page{Total: len(matches)}
-	lo := min(max(q.Offset, 0), len(matches))
-	hi := len(matches)
+// window returns the bounds of q's page among n matches.
+func (q Query) window(n int) (lo, hi int) {
+	lo = min(max(q.Offset, 0), n)
+	hi = n
 	if q.Limit > 0 {
 		hi = min(lo+q.Limit, hi)
 	}
-	p.Cases = make([]fanzha.Case, 0, hi-lo)
-	for _, c := range matches[lo:hi] {
-		p.Cases = append(p.Cases, cloneCase(c))
-	}
-	return p
+	return lo, hi
 }
 
 // Query returns the cases q selects, newest first.
@@ -82,24 +68,39 @@ func (m *Memory) Query(ctx context.Context, q Query) (Page, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var matches []*fanzha.Case
+	type match struct {
+		n int64
+		c *fanzha.Case
+	}
+	var matches []match
 	for _, c := range m.cases {
 		if q.Match(c) {
-			matches = append(matches, c)
+			matches = append(matches, match{caseNum(c.ID), c})
 		}
 	}
-	return q.page(matches), nil
+	slices.SortFunc(matches, func(a, b match) int { return cmp.Compare(b.n, a.n) }) // newest first
+	lo, hi := q.window(len(matches))
+	p := Page{Total: len(matches), Cases: make([]fanzha.Case, 0, hi-lo)}
+	for _, m := range matches[lo:hi] {
+		p.Cases = append(p.Cases, cloneCase(m.c))
+	}
+	return p, nil
 }
 
 // queryBatch is how many cases one MGET reads.
 const queryBatch = 1000
 
 // Query returns the cases q selects, newest first. It reads every case
-// still kept (ids from the counter down, expired ones skipped) in batches
-// of MGET: fine for the tens of thousands of cases a retention period
-// holds.
+// still kept (ids from the counter down, expired ones skipped) with MGETs
+// in one pipeline, filters on the few fields it needs (scanMeta), and decodes whole
+// cases only for the page: fine for the tens of thousands of cases a
+// retention period holds.
 func (r *Redis) Query(ctx context.Context, q Query) (Page, error) {
-	var matches []*fanzha.Case
+	type hit struct {
+		id  string
+		raw string
+	}
+	var hits []hit
 	err := r.conn.Do(ctx, "case query", func(ctx context.Context) error {
 		seq, err := r.conn.Client.Get(ctx, r.key("case", "seq")).Int64()
 		if err == redis.Nil {
@@ -108,30 +109,33 @@ func (r *Redis) Query(ctx context.Context, q Query) (Page, error) {
 		if err != nil {
 			return err
 		}
-		keys := make([]string, 0, queryBatch)
-		ids := make([]string, 0, queryBatch)
+		p := r.conn.Client.Pipeline()
+		var cmds []*redis.SliceCmd
 		for hi := seq; hi >= 1; hi -= queryBatch {
-			keys, ids = keys[:0], ids[:0]
+			keys := make([]string, 0, min(hi, queryBatch))
 			for id := hi; id > max(hi-queryBatch, 0); id-- {
-				s := strconv.FormatInt(id, 10)
-				ids = append(ids, s)
-				keys = append(keys, r.caseKey(s))
+				keys = append(keys, r.caseKey(strconv.FormatInt(id, 10)))
 			}
-			vals, err := r.conn.Client.MGet(ctx, keys...).Result()
-			if err != nil {
-				return err
-			}
-			for i, v := range vals {
+			cmds = append(cmds, p.MGet(ctx, keys...))
+		}
+		if _, err := p.Exec(ctx); err != nil {
+			return err
+		}
+		id := seq
+		for _, cmd := range cmds {
+			for _, v := range cmd.Val() {
 				s, ok := v.(string)
+				cur := id
+				id--
 				if !ok {
 					continue // expired
 				}
-				c, err := decodeCase(ids[i], []byte(s))
+				c, err := scanMeta([]byte(s))
 				if err != nil {
-					return err
+					return fmt.Errorf("case %d: decode: %w", cur, err)
 				}
 				if q.Match(&c) {
-					matches = append(matches, &c)
+					hits = append(hits, hit{strconv.FormatInt(cur, 10), s})
 				}
 			}
 		}
@@ -140,5 +144,15 @@ func (r *Redis) Query(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("query cases: %w", err)
 	}
-	return q.page(matches), nil
+	// Ids were read from the highest down: hits are newest first already.
+	lo, hi := q.window(len(hits))
+	pg := Page{Total: len(hits), Cases: make([]fanzha.Case, 0, hi-lo)}
+	for _, h := range hits[lo:hi] {
+		c, err := decodeCase(h.id, []byte(h.raw))
+		if err != nil {
+			return Page{}, fmt.Errorf("query cases: %w", err)
+		}
+		pg.Cases = append(pg.Cases, c)
+	}
+	return pg, nil
 }
