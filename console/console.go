@@ -157,7 +157,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin") // not no-referrer: Chrome then sends "Origin: null" on our own forms
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
 	if r.URL.Path == c.opts.Prefix {
@@ -242,12 +242,15 @@ func (c *Console) session(r *http.Request) (*session, error) {
 // another host. Browsers send Origin on POST; SameSite=Strict already
 // keeps the cookie off cross-site requests.
 func (c *Console) sameOrigin(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return false
+	}
 	o := r.Header.Get("Origin")
 	if o == "" {
 		o = r.Header.Get("Referer")
 	}
 	if o == "" {
-		return true
+		return true // not a browser; the CSRF token still guards
 	}
 	u, err := url.Parse(o)
 	if err != nil {

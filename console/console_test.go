@@ -87,7 +87,7 @@ func TestSignIn(t *testing.T) {
 	})
 	t.Run("headers", func(t *testing.T) {
 		_, _, h := e.client(t).do("GET", "/console/queue", nil)
-		must(t, strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") && h.Get("Referrer-Policy") == "no-referrer", "%v", h)
+		must(t, strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") && h.Get("Referrer-Policy") == "same-origin", "%v", h)
 	})
 }
 

@@ -76,17 +76,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	e.stats = stats.NewMemory(stats.Options{Districts: districts, Now: clk.Now})
 	rb := report.New(e.stats, e.cases, report.Options{Districts: districts, Now: clk.Now})
+	mux := http.NewServeMux()
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
 	var err error
-	e.console, err = console.New(console.Options{Officers: []int64{officer}, Cases: e.cases, Stats: e.stats, Reports: rb,
+	e.console, err = console.New(console.Options{Officers: []int64{officer}, PublicURL: e.srv.URL, Cases: e.cases, Stats: e.stats, Reports: rb,
 		Tokens: o.tokens, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
 	mux.Handle("/console/", e.console)
 	mux.Handle("/console", e.console)
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
 	return e
 }
 
