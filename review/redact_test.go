@@ -19,6 +19,7 @@ func TestRedact(t *testing.T) {
 		{"english name", "Hello, my name is Alice Walker and I paid", []string{"Alice Walker", "Walker"}, []string{"A"}},
 		{"long digits", "QQ 987654321 订单 20241201998877", []string{"987654321", "20241201998877"}, []string{"QQ"}},
 		{"not a name", "我是学生，对方说我涉嫌洗钱", nil, []string{"我是学生", "涉嫌洗钱"}},
+		{"本人", "本人李建国，本人已经转了5万，本人身份证丢了", []string{"李建国"}, []string{"本人已经转了", "本人身份证"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := review.Redact(tc.in)
