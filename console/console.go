@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +50,7 @@ type Options struct {
 	Officers []int64
 	// PublicURL is the origin officers reach the listener at
 	// ("https://fanzha.example.org"); sign-in links start with it.
+	// Required.
 	PublicURL string
 	// Prefix is where the console is mounted; "/console" when empty.
 	Prefix string
@@ -64,8 +64,8 @@ type Options struct {
 	LinkTTL time.Duration
 	// SessionTTL is how long a session lasts; 12 hours when zero.
 	SessionTTL time.Duration
-	// Location is the time zone of dates shown and typed; the stats
-	// store's when nil… Asia/Shanghai.
+	// Location is the time zone of dates shown and typed (use the stats
+	// store's); Asia/Shanghai when nil.
 	Location *time.Location
 	// TypeName names a type in Chinese; report.OfficialName when nil.
 	TypeName func(fanzha.ScamType) string
@@ -77,16 +77,17 @@ type Options struct {
 
 // Console is the handler.
 type Console struct {
-	opts     Options
-	officers map[int64]bool
-	mux      *http.ServeMux
-	secure   bool // PublicURL is https
+	opts       Options
+	officers   map[int64]bool
+	mux        *http.ServeMux
+	secure     bool   // PublicURL is https
+	publicHost string // PublicURL's host[:port]
 }
 
 // Cookie is the session cookie's name.
 const Cookie = "fanzha_console"
 
-// New returns a console. Cases, Stats and Reports are required.
+// New returns a console. Cases, Stats, Reports and PublicURL are required.
 func New(o Options) (*Console, error) {
 	if o.Cases == nil || o.Stats == nil || o.Reports == nil {
 		return nil, errors.New("console: cases, stats and reports are required")
@@ -120,13 +121,11 @@ func New(o Options) (*Console, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
-	if o.PublicURL != "" {
-		u, err := url.Parse(o.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("console: public url %q: want http(s)://host", o.PublicURL)
-		}
+	u, err := url.Parse(o.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("console: public url %q: want http(s)://host[:port]", o.PublicURL)
 	}
-	c := &Console{opts: o, officers: map[int64]bool{}, secure: strings.HasPrefix(o.PublicURL, "https://")}
+	c := &Console{opts: o, officers: map[int64]bool{}, secure: u.Scheme == "https", publicHost: u.Host}
 	for _, id := range o.Officers {
 		c.officers[id] = true
 	}
@@ -171,7 +170,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *Console) IsOfficer(id int64) bool { return c.officers[id] }
 
 // SignInLink returns a one-time link for officer (fanzha.ErrForbidden for
-// anyone else). base is the origin to use when PublicURL is empty.
+// anyone else): PublicURL + Prefix + "/login?t=…".
 func (c *Console) SignInLink(ctx context.Context, officer int64) (string, error) {
 	if !c.officers[officer] {
 		return "", fmt.Errorf("console link for %d: %w", officer, fanzha.ErrForbidden)
@@ -256,14 +255,7 @@ func (c *Console) sameOrigin(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	if u.Host == r.Host {
-		return true
-	}
-	if c.opts.PublicURL != "" {
-		p, _ := url.Parse(c.opts.PublicURL)
-		return p != nil && u.Host == p.Host
-	}
-	return false
+	return u.Host == r.Host || u.Host == c.publicHost
 }
 
 // isTLS: the request came over TLS, here or at a proxy in front.
@@ -354,8 +346,9 @@ func (c *Console) problem(w http.ResponseWriter, status int, title, msg string) 
 	c.render(w, status, "problem", map[string]any{"Title": title, "Message": msg})
 }
 
+// validAction reads a form's action: one the review package knows.
 func validAction(a string) (fanzha.OfficerAction, bool) {
 	act := fanzha.OfficerAction(a)
 	_, ok := act.Status()
-	return act, ok && slices.Contains([]fanzha.OfficerAction{fanzha.ActionConfirm, fanzha.ActionDismiss, fanzha.ActionCallback}, act)
+	return act, ok
 }

@@ -31,12 +31,9 @@ func (m *Memory) Location() *time.Location { return m.opts.Location }
 
 // Count adds one event.
 func (m *Memory) Count(ctx context.Context, e Event) error {
-	e, ok := e.clean(m.opts.Districts)
+	e, ok := m.opts.prepare(e)
 	if !ok {
 		return nil
-	}
-	if e.At.IsZero() {
-		e.At = m.opts.Now()
 	}
 	day := dayKey(Day(e.At, m.opts.Location))
 	k := e.key()

@@ -64,12 +64,9 @@ func expireAt(day time.Time, keep time.Duration) time.Time { return day.AddDate(
 
 // Count adds one event: HINCRBY and EXPIREAT in one round trip.
 func (r *Redis) Count(ctx context.Context, e Event) error {
-	e, ok := e.clean(r.opts.Districts)
+	e, ok := r.opts.prepare(e)
 	if !ok {
 		return nil
-	}
-	if e.At.IsZero() {
-		e.At = r.opts.Now()
 	}
 	d := Day(e.At, r.opts.Location)
 	key := r.countsKey(d)

@@ -204,6 +204,16 @@ func (e Event) clean(ds Districts) (Event, bool) {
 	return e, true
 }
 
+// prepare returns e cleaned (clean) with its time set (now when zero);
+// false for an event of unknown kind, which is not counted.
+func (o *Options) prepare(e Event) (Event, bool) {
+	e, ok := e.clean(o.Districts)
+	if ok && e.At.IsZero() {
+		e.At = o.Now()
+	}
+	return e, ok
+}
+
 // key is the counter field of a clean event (all but At):
 // kind|type|risk|paid|amount|lang|channel|district.
 func (e Event) key() string {
