@@ -1,6 +1,7 @@
 package classifier_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -482,5 +483,19 @@ func TestClassifyIsDeterministic(t *testing.T) {
 			}
 		}
 		x.Close()
+	}
+}
+
+// Loading the embedded model (no training at start-up).
+func BenchmarkLoadModel(b *testing.B) {
+	raw, err := os.ReadFile("model/" + classifier.ModelFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := classifier.LoadModel(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -168,7 +168,7 @@ var detectors = []*detector{
 
 	// ---- police --------------------------------------------------------
 	d("police_claim", fanzha.Police,
-		`公安局|公安|派出所|税务(局|稽查|部门)|海关|人社局|医保局|社保局|社保中心|通信管理局|工信部|市场监管局|车管所|交警|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|officer|detective|interpol|prosecutor|federal agent|\bfbi\b|social security administration|\bssa\b|\birs\b|customs officer|immigration (office|officer)|embassy|consulate`,
+		`公安局|公安|派出所|税务(局|稽查|部门)|海关|人社局|医保局|社保局|社保中心|通信管理局|工信部|市场监管局|车管所|交警|刑警|刑侦|警官|民警|警察|检察院|检察官|法院|法官|公检法|经侦|网警|专案组|警号|反洗钱中心|国家安全|国安|police|(police|customs|immigration|tax|hmrc|irs|border|federal|law enforcement) officer|officer (from|with|at) (the )?(police|department|bureau|precinct|station|agency)|detective|interpol|prosecutor|federal agent|\bfbi\b|social security administration|\bssa\b|\birs\b|customs officer|immigration (office|officer)|embassy|consulate`,
 		"自称公安、检察院、法院等机关人员", "claims to be police, a prosecutor or a court"),
 	d("accusation", fanzha.Police,
 		`涉嫌|洗钱|通缉|逮捕|拘留|传唤|非法集资|涉案|(身份证|银行卡|信息|名下).{0,8}(被|冒用|盗用|泄露|涉)|冒用你的|(名下|你的).{0,8}(银行卡|账户|手机卡).{0,8}(涉|用于|参与)|money laundering|arrest warrant|\bwarrant\b|suspect(ed)? (in|of)|involved in (a |an )?(case|crime|investigation)|your (id|identity|name|ssn|social security number|passport) (was|has been|is) (used|suspended|linked)|drug trafficking|(package|parcel).{0,30}(seized|intercepted)|help (catch|investigate)|bank teller .{0,20}stealing|undercover|sting operation`,
@@ -226,8 +226,11 @@ var detectors = []*detector{
 		`杀猪盘|带我(一起)?(投资|赚钱|玩|买)|(叔叔|舅舅|姐姐|哥哥|朋友|表哥|家人)(在|是).{0,8}(内部|漏洞|平台|数据分析|操盘)|博彩|菠菜|下注|押注|(彩票|平台|网站|后台)(有)?漏洞|赌博|赌场|百家乐|(show|teach)(ed)? me (how to )?(invest|trade)|(uncle|aunt|cousin).{0,20}(insider|platform|trading)`,
 		"网恋对象带你投资、博彩：杀猪盘", "an online partner leads you into investing or betting: a 'pig-butchering' scam"),
 	d("romance_money", fanzha.Romance,
-		`(机票|签证|关税|清关|礼物|路费|见面|回国|解冻|医药费).{0,10}(钱|费|转|凑|交|付)|(想见你|见面).{0,10}(钱|费|转|凑)|gift card|customs (fee|duty)|plane ticket|visa fee|(pay|money) for (the |my )?(ticket|visa|customs|flight)`,
-		"以见面路费、包裹关税、礼物等名义要钱", "asks for money for travel, customs on a 'gift', or a visa"),
+		`(机票|签证|关税|清关|礼物|路费|见面|回国|解冻|医药费).{0,10}(钱|费|转|凑|交|付)|(想见你|见面).{0,10}(钱|费|转|凑)|customs (fee|duty)|plane ticket|visa fee|(pay|money) for (the |my )?(ticket|visa|customs|flight)`,
+		"编个理由向你要钱：路费、机票、签证、关税、礼物、解冻费或医药费", "asks you for money with a story: travel, a ticket, a visa, customs, a gift, an unfreezing fee or medical bills"),
+	d("gift_card", "",
+		`(买|购买|充值).{0,6}(礼品卡|充值卡|购物卡|游戏卡|apple卡|itunes卡|steam卡).{0,12}(卡号|卡密|拍照|发给|告诉)|(礼品卡|购物卡|充值卡).{0,4}(卡密|卡号).{0,8}(发|给|告诉)|(buy|get|purchase|pay (with|in)|send) .{0,20}gift cards?|gift cards?.{0,30}(numbers?|codes?|pins?|scratch|photo|picture)`,
+		"要你买礼品卡、充值卡并报卡密：正规单位和真正的亲友从不这样收钱", "asks to be paid in gift cards or their codes: no real company, agency or relative takes payment that way"),
 	d("overseas_persona", fanzha.Romance,
 		`军医|维和|海外(工作|军官|医生)|石油平台|联合国|(单身|离异).{0,6}(多金|富豪|成功人士)|外籍|soldier|peacekeeper|oil rig|surgeon (overseas|abroad)|deployed|widower`,
 		"自称海外军官、医生等高大上身份", "claims a glamorous overseas identity (soldier, doctor, engineer)"),

@@ -144,7 +144,7 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 	},
 	"police_claim": {
 		pos: []string{"我是市公安局的民警", "这里是检察院", "税务稽查局通知", "this is officer Lee from the police"},
-		neg: []string{"我爸是老师", "小区保安换班了"},
+		neg: []string{"我爸是老师", "小区保安换班了", "the bank's fraud officer called me about my card", "our loan officer will call you tomorrow"},
 	},
 	"accusation": {
 		pos: []string{"你涉嫌洗钱", "你的身份证被冒用", "there is an arrest warrant in your name"},
@@ -212,7 +212,11 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 	},
 	"romance_money": {
 		pos: []string{"见面的路费你先转我", "包裹清关要交关税", "pay for the customs fee"},
-		neg: []string{"见面聊", "包裹到了"},
+		neg: []string{"见面聊", "包裹到了", "he wants me to buy gift cards"},
+	},
+	"gift_card": {
+		pos: []string{"让我去超市买两千块的礼品卡，把卡密拍照发给他", "he wants me to buy gift cards and send him the numbers", "pay with Apple gift cards"},
+		neg: []string{"公司发了超市购物卡当福利", "I got a gift card for my birthday"},
 	},
 	"overseas_persona": {
 		pos: []string{"我是联合国维和部队的军医", "在海外石油平台工作", "I'm a soldier deployed overseas"},

@@ -179,14 +179,19 @@ type Labelled struct {
 	// PaidUnknown: the text has no paid label (a corpus script); the paid
 	// head does not learn from it.
 	PaidUnknown bool
+	// Group is who wrote the text. Calibration holds out one group at a
+	// time, so p_fraud is calibrated for text by an author the model has
+	// not read — what it meets in use — not for more text by the same
+	// hands. Without groups, texts fall into Folds folds by content.
+	Group string
 }
 
 // TrainOptions tune Train.
 type TrainOptions struct {
 	learn.Options
-	// Folds for calibration: the fraud head is fitted Folds times on the
-	// rest and scored on each fold, and Platt scaling is fitted on those
-	// held-out scores.
+	// Folds for calibration when the texts have no groups: the fraud head
+	// is fitted on all folds but one and scores the one left out, and Platt
+	// scaling is fitted on those held-out scores.
 	Folds int
 }
 
@@ -251,16 +256,16 @@ func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, 
 
 	// Calibration on out-of-fold scores: the fraud head is refitted on all
 	// folds but one and scores the one left out.
-	folds := max(o.Folds, 2)
+	fold, folds := calibrationFolds(ps, ys, o.Folds)
 	z := make([]float64, len(ps))
 	for k := 0; k < folds; k++ {
 		var train []learn.Example
-		for i, p := range ps {
-			if foldOf(p, folds) != k {
+		for i := range ps {
+			if fold[i] != k {
 				train = append(train, fraud[i])
 			}
 		}
-		if len(train) == 0 {
+		if len(train) == 0 || len(train) == len(ps) {
 			continue
 		}
 		h, err := learn.Train(train, 2, dims, o.Options)
@@ -270,7 +275,7 @@ func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, 
 		h = h.Binary()
 		s := []float64{0}
 		for i, p := range ps {
-			if foldOf(p, folds) == k {
+			if fold[i] == k {
 				h.Scores(p.x, s)
 				z[i] = s[0]
 			}
@@ -284,10 +289,32 @@ func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, 
 	return m, rep, nil
 }
 
-// foldOf assigns a text to a calibration fold by its content, so the
-// assignment does not depend on the order of the files.
-func foldOf(p Prepared, folds int) int {
-	return int(fnv64(p.sig.f.Text) % uint64(folds))
+// calibrationFolds assigns every text to a fold: one per group when the
+// texts have at least two groups, else by content (so the assignment does
+// not depend on the order of the files).
+func calibrationFolds(ps []Prepared, ys []Labelled, n int) ([]int, int) {
+	fold := make([]int, len(ps))
+	index := map[string]int{}
+	for _, y := range ys {
+		if _, ok := index[y.Group]; !ok && y.Group != "" {
+			index[y.Group] = len(index)
+		}
+	}
+	if len(index) >= 2 {
+		for i, y := range ys {
+			g, ok := index[y.Group]
+			if !ok {
+				g = len(index) // texts without a group form a fold of their own
+			}
+			fold[i] = g
+		}
+		return fold, len(index) + 1
+	}
+	n = max(n, 2)
+	for i, p := range ps {
+		fold[i] = int(fnv64(p.sig.f.Text) % uint64(n))
+	}
+	return fold, n
 }
 
 func b2i(b bool) int {

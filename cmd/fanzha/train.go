@@ -45,7 +45,7 @@ func loadTrainSet(ctx context.Context, e *engine, dir string, withCorpus bool) (
 	ts := &trainSet{recs: recs, dups: dups, prepared: make([]classifier.Prepared, len(recs)), labels: make([]classifier.Labelled, len(recs))}
 	forEach(len(recs), runtime.GOMAXPROCS(0), func(i int) {
 		ts.prepared[i] = e.classifier.Prepare(ctx, recs[i].Text, exclude[i]...)
-		ts.labels[i] = classifier.Labelled{Label: recs[i].Label, Paid: recs[i].IsPaid(), PaidUnknown: recs[i].Paid == nil}
+		ts.labels[i] = classifier.Labelled{Label: recs[i].Label, Paid: recs[i].IsPaid(), PaidUnknown: recs[i].Paid == nil, Group: recs[i].Author}
 	})
 	return ts, ctx.Err()
 }
@@ -93,7 +93,7 @@ func runTrain(ctx context.Context, e *engine, args []string, out io.Writer) erro
 		return err
 	}
 	summarise(out, ts)
-	fmt.Fprintf(out, "\ncalibration on %d-fold out-of-fold scores:\n", classifier.DefaultTrainOptions().Folds)
+	fmt.Fprintln(out, "\ncalibration on leave-one-author-out scores:")
 	writeReliability(out, classifier.Reliability(rep.OOF, rep.Fraud))
 	fmt.Fprintf(out, "\nwrote %s\n", path)
 	return nil
