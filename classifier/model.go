@@ -238,6 +238,15 @@ func Train(ps []Prepared, ys []Labelled, o TrainOptions) (*Model, *TrainReport, 
 			meta.PaidCount++
 		}
 	}
+	// The type head weighs every class alike: a label many texts share
+	// (other_fraud holds every smishing variety) must not win by numbers.
+	count := make([]float64, len(classes))
+	for _, x := range typ {
+		count[x.Class]++
+	}
+	for i := range typ {
+		typ[i].Weight = float64(len(typ)) / (float64(len(classes)) * count[typ[i].Class])
+	}
 	m := &Model{meta: meta}
 	var err error
 	if m.typ, err = learn.Train(typ, len(classes), dims, o.Options); err != nil {
