@@ -16,6 +16,7 @@ import (
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/knowledge"
 	"github.com/fanzha/fanzha/session"
 )
@@ -60,6 +61,11 @@ func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) {
 	return engineCls, engineAdv
 }
 
+func engineAdvisor(tb testing.TB) *advice.Advisor {
+	_, adv := engine(tb)
+	return adv
+}
+
 // logBuffer collects log output safely across goroutines.
 type logBuffer struct {
 	mu sync.Mutex
@@ -95,14 +101,36 @@ type harness struct {
 // it until the test ends or stop is called.
 func start(t testing.TB, api *bottest.Server, mod func(*bot.Options)) *harness {
 	t.Helper()
-	cls, adv := engine(t)
+	return startWith(t, api, nil, mod)
+}
+
+// newConversation is the real conversation service on the shared engine,
+// checking the blocklist of review when it is set.
+func newConversation(tb testing.TB, review bot.Review, mod func(*conversation.Options)) *conversation.Service {
+	tb.Helper()
+	cls, adv := engine(tb)
+	co := conversation.Options{Classify: cls.Classify, Advisor: adv}
+	if review != nil {
+		co.Blocklist = review
+	}
+	if mod != nil {
+		mod(&co)
+	}
+	c, err := conversation.New(co)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// startWith is start with the conversation's options changed by convMod
+// (the blocklist is the bot's Review unless convMod says otherwise).
+func startWith(t testing.TB, api *bottest.Server, convMod func(*conversation.Options), mod func(*bot.Options)) *harness {
+	t.Helper()
 	h := &harness{api: api, store: session.NewMemory(), logs: &logBuffer{}}
 	o := bot.Options{
 		Token:       api.Token,
 		API:         api.URL(),
-		Classifier:  cls,
-		Advisor:     adv,
-		Accumulate:  classifier.Accumulate,
 		Sessions:    h.store,
 		Updates:     h.store,
 		Logger:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -110,6 +138,14 @@ func start(t testing.TB, api *bottest.Server, mod func(*bot.Options)) *harness {
 	}
 	if mod != nil {
 		mod(&o)
+	}
+	if o.Conversation == nil {
+		o.Conversation = newConversation(t, o.Review, func(co *conversation.Options) {
+			co.Logger = o.Logger
+			if convMod != nil {
+				convMod(co)
+			}
+		})
 	}
 	b, err := bot.New(o)
 	if err != nil {

@@ -42,38 +42,6 @@ func (b *Bot) reviewOn() bool { return b.opts.Review != nil && b.opts.ReviewChat
 
 func (b *Bot) isReviewChat(chatID int64) bool { return b.reviewOn() && chatID == b.opts.ReviewChat }
 
-// officerCommands are the commands of the review chat.
-var officerCommands = map[string]bool{"queue": true, "case": true, "stats": true}
-
-// checkBlocklist makes a high risk of a message carrying an indicator of a
-// confirmed scam. A blocklist that cannot be reached changes nothing.
-func (b *Bot) checkBlocklist(ctx context.Context, a *fanzha.Assessment) {
-	if b.opts.Review == nil || len(a.Indicators) == 0 {
-		return
-	}
-	hits, err := b.opts.Review.Lookup(ctx, a.Indicators)
-	if err != nil {
-		if !errors.Is(err, fanzha.ErrUnavailable) {
-			b.log.Error("blocklist lookup failed", "err", err)
-		}
-		b.metrics.Error("store")
-		return
-	}
-	if len(hits) > 0 {
-		review.Escalate(a, hits)
-		b.metrics.event(famBlockHits, "")
-		b.log.Info("blocklisted indicator in a message", "hits", len(hits), "case_ids", hitCases(hits))
-	}
-}
-
-func hitCases(hits []fanzha.BlockHit) string {
-	var ids []string
-	for _, h := range hits {
-		ids = append(ids, h.Cases...)
-	}
-	return strings.Join(ids, ",")
-}
-
 // --- citizen side ---
 
 // caseFor builds the case a conversation would become: exactly what the
@@ -82,7 +50,7 @@ func (b *Bot) caseFor(chatID, user int64, sess fanzha.Session, consent bool) fan
 	return review.NewCase(review.CaseInput{
 		Source:     sessionKey(chatID),
 		UserID:     user,
-		Lang:       b.sessionLang(sess),
+		Lang:       b.conv.SessionLang(sess, ""),
 		Text:       excerptText(sess.Recent),
 		Assessment: sess.Assessment,
 		Consent:    consent,
@@ -99,18 +67,28 @@ func fingerprint(c fanzha.Case) string {
 }
 
 // excerptText joins the latest messages that fit in a case's excerpt,
-// oldest first.
-func excerptText(recent []string) string {
+// oldest first, forwards and pictures marked for officers.
+func excerptText(recent []fanzha.Message) string {
+	lines := make([]string, len(recent))
+	for i, m := range recent {
+		lines[i] = excerptMarks[m.Kind] + m.Text
+	}
 	n, budget := 0, review.MaxExcerpt
-	for i := len(recent) - 1; i >= 0; i-- {
-		l := utf8.RuneCountInString(recent[i]) + 1
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := utf8.RuneCountInString(lines[i]) + 1
 		if l > budget && n > 0 {
 			break
 		}
 		budget -= l
 		n++
 	}
-	return strings.Join(recent[len(recent)-n:], "\n")
+	return strings.Join(lines[len(lines)-n:], "\n")
+}
+
+// excerptMarks say on an officer's excerpt what a line was.
+var excerptMarks = map[fanzha.MessageKind]string{
+	fanzha.MsgForwarded: "[转发] ",
+	fanzha.MsgPicture:   "[图片] ",
 }
 
 // onAskOfficer answers "Ask an officer": the consent screen.
@@ -119,7 +97,7 @@ func (b *Bot) onAskOfficer(ctx context.Context, p *press) {
 	if !b.reviewOn() {
 		b.answer(ctx, p.q.ID, b.text("bot_cb_officer_off", lang))
 		if p.chatID != 0 {
-			b.sendPlain(ctx, p.chatID, p.msgID, b.textf("bot_review_off", lang, b.opts.Hotline, b.opts.Police), nil)
+			b.sendPlain(ctx, p.chatID, p.msgID, b.textf("bot_review_off", lang, b.hotline, b.police), nil)
 		}
 		return
 	}
@@ -132,7 +110,7 @@ func (b *Bot) onAskOfficer(ctx context.Context, p *press) {
 	sess, ok := b.loadSession(ctx, sessionKey(p.chatID))
 	if !ok {
 		b.answer(ctx, p.q.ID, "")
-		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.opts.Hotline, b.opts.Police), nil)
+		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.hotline, b.police), nil)
 		return
 	}
 	if len(sess.Recent) == 0 {
@@ -148,9 +126,9 @@ func (b *Bot) sendConsent(ctx context.Context, chatID, user int64, sess fanzha.S
 	c := b.caseFor(chatID, user, sess, true)
 	fp := fingerprint(c)
 	kb := tgbotapi.NewInlineKeyboardMarkup(
-		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit", lang), cbData("sub", lang, fp, "c"))),
-		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit_nocontact", lang), cbData("sub", lang, fp, "n"))),
-		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_cancel", lang), cbData("cancel", lang))),
+		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit", lang), cbData(actSubmit, lang, fp, "c"))),
+		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_submit_nocontact", lang), cbData(actSubmit, lang, fp, "n"))),
+		tgbotapi.NewInlineKeyboardRow(button(b.text("btn_cancel", lang), cbData(actCancel, lang))),
 	)
 	var s strings.Builder
 	s.WriteString("<b>" + esc(b.text("consent_title", lang)) + "</b>\n\n")
@@ -172,7 +150,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 	sess, ok := b.loadSession(ctx, key)
 	if !ok {
 		b.answer(ctx, p.q.ID, "")
-		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.opts.Hotline, b.opts.Police), nil)
+		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.hotline, b.police), nil)
 		return
 	}
 	c := b.caseFor(p.chatID, p.user(), sess, consent)
@@ -204,7 +182,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 			b.log.Error("cannot submit a case", "chat_id", p.chatID, "err", err)
 		}
 		b.answer(ctx, p.q.ID, "")
-		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.opts.Hotline, b.opts.Police), nil)
+		b.sendPlain(ctx, p.chatID, 0, b.textf("bot_review_unavailable", lang, b.hotline, b.police), nil)
 		return
 	}
 	b.metrics.event(famSubmitted, "")
@@ -219,7 +197,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 	if !consent {
 		k = "bot_submitted_nocontact"
 	}
-	b.sendPlain(ctx, p.chatID, 0, b.textf(k, lang, id, b.opts.Hotline, b.opts.Police), nil)
+	b.sendPlain(ctx, p.chatID, 0, b.textf(k, lang, id, b.hotline, b.police), nil)
 }
 
 func (b *Bot) onCancelSubmit(ctx context.Context, p *press) {
@@ -334,9 +312,9 @@ func (b *Bot) stamp(t time.Time) string {
 func officerKeyboard(id string) *tgbotapi.InlineKeyboardMarkup {
 	lang := cardLang
 	k := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		button(advice.Text("btn_confirm", lang), cbData("act", lang, id, string(fanzha.ActionConfirm))),
-		button(advice.Text("btn_dismiss", lang), cbData("act", lang, id, string(fanzha.ActionDismiss))),
-		button(advice.Text("btn_callback", lang), cbData("act", lang, id, string(fanzha.ActionCallback))),
+		button(advice.Text("btn_confirm", lang), cbData(actOfficial, lang, id, string(fanzha.ActionConfirm))),
+		button(advice.Text("btn_dismiss", lang), cbData(actOfficial, lang, id, string(fanzha.ActionDismiss))),
+		button(advice.Text("btn_callback", lang), cbData(actOfficial, lang, id, string(fanzha.ActionCallback))),
 	))
 	return &k
 }
@@ -467,11 +445,11 @@ func (b *Bot) tellCitizen(ctx context.Context, c fanzha.Case) {
 	var msg string
 	switch c.Status {
 	case fanzha.CaseConfirmed:
-		msg = b.textf("outcome_confirmed", lang, c.ID, b.opts.Police, b.opts.Hotline)
+		msg = b.textf("outcome_confirmed", lang, c.ID, b.police, b.hotline)
 	case fanzha.CaseDismissed:
-		msg = b.textf("outcome_dismissed", lang, c.ID, b.opts.Hotline)
+		msg = b.textf("outcome_dismissed", lang, c.ID, b.hotline)
 	case fanzha.CaseCallback:
-		msg = b.textf("outcome_callback", lang, c.ID, b.opts.Hotline)
+		msg = b.textf("outcome_callback", lang, c.ID, b.hotline)
 	default:
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -163,18 +164,20 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	}
 }
 
-type panicky struct{ bot.Classifier }
+type panicky struct {
+	classify func(context.Context, string) fanzha.Assessment
+}
 
 func (p panicky) Classify(ctx context.Context, text string) fanzha.Assessment {
 	if strings.Contains(text, "PANIC") {
 		panic("classifier exploded")
 	}
-	return p.Classifier.Classify(ctx, text)
+	return p.classify(ctx, text)
 }
 
 func TestPanicRecovered(t *testing.T) {
 	api := bottest.NewServer(t)
-	h := start(t, api, func(o *bot.Options) { o.Classifier = panicky{o.Classifier} })
+	h := startWith(t, api, func(o *conversation.Options) { o.Classify = panicky{o.Classify}.Classify }, nil)
 	const user = 66
 	api.Push(bottest.Private(user, "PANIC please"))
 	api.Push(bottest.Private(user, scamZH))
@@ -209,10 +212,9 @@ func TestTokenNeverLogged(t *testing.T) {
 	t.Run("no server at start", func(t *testing.T) {
 		api := bottest.NewServer(t)
 		api.Close()
-		cls, adv := engine(t)
 		logs := &logBuffer{}
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store,
+		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 		if err != nil {
 			t.Fatal(err)
@@ -230,9 +232,8 @@ func TestTokenNeverLogged(t *testing.T) {
 	})
 	t.Run("wrong token", func(t *testing.T) {
 		api := bottest.NewServer(t)
-		cls, adv := engine(t)
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store})
+		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,8 +329,8 @@ func TestRateLimit(t *testing.T) {
 // longAdvisor adds hundreds of lines to every reply.
 type longAdvisor struct{ bot.Advisor }
 
-func (l longAdvisor) Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply {
-	r := l.Advisor.Reply(a, lang)
+func (l longAdvisor) Render(w advice.View) advice.Reply {
+	r := l.Advisor.Render(w)
 	lines := make([]string, 300)
 	for i := range lines {
 		lines[i] = fmt.Sprintf("第%d条：不要向“安全账户”转账 <注意> & 先打电话核实 🚨", i+1)
@@ -340,7 +341,7 @@ func (l longAdvisor) Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply {
 
 func TestLongReplySplit(t *testing.T) {
 	api := bottest.NewServer(t)
-	h := start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{o.Advisor} })
+	h := start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{engineAdvisor(t)} })
 	const user = 99
 	t.Cleanup(func() {
 		if t.Failed() {

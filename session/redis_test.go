@@ -425,3 +425,37 @@ func BenchmarkSessionReadWrite(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
+
+// TestRedisOldSessionDecodes: a session stored when recent messages were
+// plain strings ("[转发] …" for forwards, "（回答…" for answers) is read as
+// typed messages, so an upgrade keeps every conversation.
+func TestRedisOldSessionDecodes(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, redistest.Options{})
+	r := openRedis(t, srv, srv.URL, nil)
+	old := `{"assessment":{"label":"police","risk":"high","score":0.9,"paid":false,"lang":"zh","flags":[],"matches":[],"indicators":[]},` +
+		`"recent":["有个警察打电话给我","[转发] 【公安提示】请转入安全账户","（回答关键问题「对方有没有让你转账？」：是）"],"updated":"2025-03-01T09:00:00Z"}`
+	if err := r.Conn().Client.Set(ctx, r.Conn().Key("session", "tg:9"), old, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Get(ctx, "tg:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fanzha.Message{
+		{Kind: fanzha.MsgOwn, Text: "有个警察打电话给我"},
+		{Kind: fanzha.MsgForwarded, Text: "【公安提示】请转入安全账户"},
+		{Kind: fanzha.MsgAnswer, Text: "（回答关键问题「对方有没有让你转账？」：是）"},
+	}
+	if !slices.Equal(s.Recent, want) {
+		t.Fatalf("recent = %+v, want %+v", s.Recent, want)
+	}
+	// Written back, it is typed.
+	if err := r.Put(ctx, "tg:9", s, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := r.Conn().Client.Get(ctx, r.Conn().Key("session", "tg:9")).Result()
+	if !strings.Contains(raw, `"kind":"forwarded"`) {
+		t.Errorf("stored again as %s", raw)
+	}
+}

@@ -14,11 +14,14 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/knowledge"
 )
 
@@ -113,9 +116,21 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	var mods []func(*assist.Options)
 	switch cmd {
 	case "chat":
-		run = func(e *engine) error { return runChat(ctx, e, m.Stdin, m.Stdout) }
+		run = func(e *engine) error {
+			conv, err := m.frontConversation(ctx, e)
+			if err != nil {
+				return err
+			}
+			return runChat(ctx, conv, m.Stdin, m.Stdout)
+		}
 	case "check":
-		run = func(e *engine) error { return runCheck(ctx, e, rest, m.Stdout) }
+		run = func(e *engine) error {
+			conv, err := m.frontConversation(ctx, e)
+			if err != nil {
+				return err
+			}
+			return runCheck(ctx, conv, rest, m.Stdin, m.Stdout)
+		}
 	case "classify":
 		run = func(e *engine) error { return runClassify(ctx, e, m.Stdin, m.Stdout) }
 	case "eval":
@@ -173,6 +188,31 @@ func (m *Main) engineWith(log *slog.Logger, mods ...func(*assist.Options)) (*eng
 		advisor:    advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police}),
 		assist:     as,
 	}, nil
+}
+
+// frontConversation is the conversation engine of the terminal front
+// ends, with the blocklist in Redis when one is configured.
+func (m *Main) frontConversation(ctx context.Context, e *engine) (*conversation.Service, error) {
+	log := m.logger()
+	st, err := m.openStores(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	return e.conversation(st.review, m.Config.Session.TTL, log)
+}
+
+// conversation is the one conversation engine on e: the rules, the
+// optional assistant for what users ask about, and the blocklist when
+// there is one (nil: none).
+func (e *engine) conversation(bl fanzha.Blocklist, ttl time.Duration, log *slog.Logger) (*conversation.Service, error) {
+	return conversation.New(conversation.Options{
+		Classify:   e.classifier.Classify,
+		Assess:     e.assist.Assess,
+		Advisor:    e.advisor,
+		Blocklist:  bl,
+		SessionTTL: ttl,
+		Logger:     log,
+	})
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -15,7 +15,6 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/bot"
-	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
 )
@@ -159,26 +158,23 @@ func (m *Main) serve(ctx context.Context) error {
 	case !reviewChat && len(c.Review.Officers) > 0:
 		log.Warn("officers are set but review.chat is not: citizens cannot hand cases to officers (set FANZHA_REVIEW_CHAT)")
 	}
+	conv, err := e.conversation(st.review, c.Session.TTL, log)
+	if err != nil {
+		return err
+	}
 	b, err := bot.New(bot.Options{
 		Token:         c.Telegram.Token,
 		API:           c.Telegram.API,
 		WebhookURL:    c.Telegram.WebhookURL,
 		WebhookSecret: c.Telegram.WebhookSecret,
 		RatePerMinute: c.Telegram.RatePerMinute,
-		Hotline:       c.Hotline,
-		Police:        c.Police,
 		SessionTTL:    c.Session.TTL,
-		Classifier:    e.classifier,
-		// The optional LLM assistant (off unless configured) gives a
-		// second reading of what users ask about.
-		Assess:     e.assist.Assess,
-		Advisor:    e.advisor,
-		Accumulate: classifier.Accumulate,
-		Sessions:   st.sessions,
-		Updates:    st.sessions,
-		Review:     st.review,
-		ReviewChat: c.Review.Chat,
-		Logger:     log,
+		Conversation:  conv,
+		Sessions:      st.sessions,
+		Updates:       st.sessions,
+		Review:        st.review,
+		ReviewChat:    c.Review.Chat,
+		Logger:        log,
 	})
 	if err != nil {
 		return err
