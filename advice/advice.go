@@ -123,7 +123,11 @@ func (v *Advisor) Render(w View) Reply {
 		r.Sections = append(r.Sections, Section{Title: t("paid_title"), Lines: v.stopPayment(lang)[:3]})
 	}
 	if a.Risk > fanzha.RiskNone || a.Paid {
-		if why := v.why(w, lang, maxReasons, maxQuote, unsure); len(why) > 0 {
+		n := maxReasons
+		if paid {
+			n = 2 // the stop-payment steps come first and matter most
+		}
+		if why := v.why(w, lang, n, maxQuote, unsure); len(why) > 0 {
 			r.Sections = append(r.Sections, Section{Title: whyTitle(w.About, lang), Lines: why})
 		}
 	}
@@ -153,7 +157,7 @@ func (v *Advisor) Render(w View) Reply {
 	if !paid {
 		var do []string
 		if fraud && !unsure {
-			do = texts(info.Advice, lang, maxSteps)
+			do = v.steps(info.Advice, lang, maxSteps)
 		} else if a.Risk > fanzha.RiskNone {
 			do = []string{t("none_tip_1"), t("none_tip_2")}
 		} else {
@@ -287,6 +291,9 @@ func (v *Advisor) why(w View, lang fanzha.Lang, n, quoteLen int, unsure bool) []
 		if span != "" && overlaps(quoted, span) {
 			continue
 		}
+		if n <= maxReasons {
+			expl = firstSentence(expl)
+		}
 		if span != "" {
 			quoted = append(quoted, span)
 			out = append(out, fmt.Sprintf(text("quote", lang), textnorm.OneLine(span, quoteLen), expl))
@@ -303,6 +310,59 @@ func (v *Advisor) why(w View, lang fanzha.Lang, n, quoteLen int, unsure bool) []
 		}
 	}
 	return out
+}
+
+// steps are up to n pieces of advice read at a glance: each its first
+// sentence (the rest is in Details), leaving out the ones that give the
+// hotline (the last line gives it, once).
+func (v *Advisor) steps(ts []fanzha.Text, lang fanzha.Lang, n int) []string {
+	var out []string
+	for _, t := range ts {
+		s := t.In(lang)
+		if s == "" || strings.Contains(s, v.opts.Hotline) || strings.Contains(s, "96110") {
+			continue
+		}
+		out = append(out, firstSentence(s))
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// firstSentence cuts s after its first sentence or clause (a full stop,
+// a semicolon or a dash, Chinese or English), when there is more after it.
+func firstSentence(s string) string {
+	cut, keep := -1, 0
+	for _, end := range []string{"。", "！", "？", ". ", "! ", "? ", "；", "; ", "——", " — "} {
+		if i := strings.Index(s, end); i >= 0 && (cut < 0 || i < cut) {
+			cut, keep = i, len(end)
+			if end == "——" || end == " — " || end == "；" || end == "; " {
+				keep = 0
+			}
+		}
+	}
+	if cut < 0 || cut+len("。") >= len(strings.TrimSpace(s)) {
+		return s
+	}
+	out := strings.TrimSpace(s[:cut+keep])
+	if keep == 0 {
+		if isLatin(out) {
+			out += "."
+		} else {
+			out += "。"
+		}
+	}
+	return out
+}
+
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 {
+			return false
+		}
+	}
+	return true
 }
 
 // overlaps reports whether span shares its words with a quoted one.

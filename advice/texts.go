@@ -37,10 +37,10 @@ func join(tables ...map[string]fanzha.Text) map[string]fanzha.Text {
 var replyTexts = map[string]fanzha.Text{
 	"verdict_high": {
 		ZH: "⚠️ 高风险：这很可能是「%s」诈骗。请立即停止转账、停止操作！",
-		EN: "⚠️ High risk: this is very likely a scam (%s). Stop now: do not transfer anything!"},
+		EN: "⚠️ High risk: very likely a scam (%s). Stop now, transfer nothing!"},
 	"verdict_medium": {
 		ZH: "⚠️ 可疑：有「%s」诈骗的迹象。转账前务必通过官方渠道核实。",
-		EN: "⚠️ Suspicious: this shows signs of a scam (%s). Verify through an official channel before paying anything."},
+		EN: "⚠️ Suspicious: signs of a scam (%s). Verify through an official channel before paying."},
 	"verdict_low": {
 		ZH: "提醒：有一些「%s」诈骗常见的迹象，请保持警惕，不要转账。",
 		EN: "Caution: some signs common in scams (%s). Stay alert and do not pay."},
@@ -52,7 +52,7 @@ var replyTexts = map[string]fanzha.Text{
 		EN: "No sign of fraud found."},
 	"verdict_paid": {
 		ZH: "🚨 你说钱已经转出，这很可能是「%s」诈骗。马上报警止付，每一分钟都关键！",
-		EN: "🚨 You say money has already left: this is very likely a scam (%s). Report it now to stop the payment, every minute counts!"},
+		EN: "🚨 Money already sent: very likely a scam (%s). Report it now to stop the payment, every minute counts!"},
 	"paid_now": {
 		ZH: "🚨 钱已经转出？马上报警止付，每一分钟都关键！",
 		EN: "🚨 Money already sent? Report it now to stop the payment, every minute counts!"},
@@ -112,7 +112,7 @@ var replyTexts = map[string]fanzha.Text{
 		EN: "Why (in this message's own words):"},
 	"next_title": {
 		ZH: "骗子接下来通常会：",
-		EN: "What the scammer will usually ask next:"},
+		EN: "What the scammer may ask next:"},
 	"do_title": {
 		ZH: "现在怎么做：",
 		EN: "What to do now:"},
