@@ -29,10 +29,12 @@ const usage = `fanzha — 反诈助手 / anti-fraud assistant
 
 usage:
   fanzha chat                     talk in the terminal (same replies as Telegram)
-  fanzha check [--json] TEXT      assess one text
-  fanzha classify                 JSON lines {"text": ...} on stdin → one verdict per line
+  fanzha check [--json] TEXT      assess one text ("-": read it from stdin)
+  fanzha classify [FILE]          JSON lines {"text": ...} (stdin or FILE) → one verdict per line
   fanzha eval --data FILE         precision / recall / F1 and confusion matrix on a labelled set
   fanzha serve                    run the Telegram bot (FANZHA_TELEGRAM_TOKEN)
+  fanzha healthcheck [--addr HOST:PORT]
+                                  exit 0 when the bot at FANZHA_LISTEN (or HOST:PORT) is ready
 
 settings: FANZHA_* environment variables or a YAML file (--config FILE or FANZHA_CONFIG).
 `
@@ -115,7 +117,13 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	var run func(*engine) error
 	var mods []func(*assist.Options)
 	switch cmd {
+	case "healthcheck":
+		// No engine: a probe must be quick.
+		return runHealthcheck(ctx, m.Config.Listen, rest, m.Stdout)
 	case "chat":
+		if len(rest) > 0 {
+			return usageError{fmt.Sprintf("chat: unexpected argument %s", rest[0])}
+		}
 		run = func(e *engine) error {
 			conv, err := m.frontConversation(ctx, e)
 			if err != nil {
@@ -132,12 +140,19 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return runCheck(ctx, conv, rest, m.Stdin, m.Stdout)
 		}
 	case "classify":
-		run = func(e *engine) error { return runClassify(ctx, e, m.Stdin, m.Stdout) }
+		in, err := m.classifyInput(rest)
+		if err != nil {
+			return err
+		}
+		run = func(e *engine) error { return runClassify(ctx, e, in, m.Stdout, m.Stderr) }
 	case "eval":
 		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
 		// One caller measuring a whole set: the per-user limits do not apply.
 		mods = append(mods, noLimits)
 	case "serve":
+		if len(rest) > 0 {
+			return usageError{fmt.Sprintf("serve: unexpected argument %s (settings come from FANZHA_* or --config)", rest[0])}
+		}
 		return m.serve(ctx)
 	case "help":
 		fmt.Fprint(m.Stdout, usage)
@@ -151,6 +166,25 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return run(e)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// classifyInput is what `classify [FILE]` reads: FILE, or stdin ("-" or
+// nothing).
+func (m *Main) classifyInput(args []string) (io.Reader, error) {
+	switch {
+	case len(args) == 0 || len(args) == 1 && args[0] == "-":
+		return m.Stdin, nil
+	case len(args) > 1:
+		return nil, usageError{"classify takes at most one FILE"}
+	case strings.HasPrefix(args[0], "-"):
+		return nil, usageError{fmt.Sprintf("classify: unknown flag %s", args[0])}
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	m.closers = append(m.closers, f.Close)
+	return f, nil
 }
 
 // engine is what every front end shares: the corpus, its index, the
