@@ -2,13 +2,8 @@ package fanzha
 
 import (
 	"context"
-	"errors"
 	"time"
 )
-
-// ErrNotFound is returned by stores when what was asked for does not exist
-// (or has expired).
-var ErrNotFound = errors.New("not found")
 
 // Session is what Fanzha remembers about one conversation: the assessment
 // accumulated over its messages (risk never drops until the user starts

@@ -5,6 +5,7 @@
 package advice
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -14,10 +15,11 @@ import (
 	"github.com/fanzha/fanzha/textnorm"
 )
 
-// Options are the numbers replies give.
+// Options are the numbers replies give; both are required (their defaults,
+// 96110 and 110, live in config).
 type Options struct {
-	Hotline string // anti-fraud hotline, 96110
-	Police  string // emergency number, 110
+	Hotline string // anti-fraud hotline
+	Police  string // emergency number when money has left
 }
 
 // Advisor writes replies.
@@ -26,15 +28,12 @@ type Advisor struct {
 	opts   Options
 }
 
-// New returns an Advisor; empty numbers take the national defaults.
-func New(c *knowledge.Corpus, o Options) *Advisor {
-	if o.Hotline == "" {
-		o.Hotline = "96110"
+// New returns an Advisor.
+func New(c *knowledge.Corpus, o Options) (*Advisor, error) {
+	if o.Hotline == "" || o.Police == "" {
+		return nil, errors.New("advice: the hotline and police numbers are required")
 	}
-	if o.Police == "" {
-		o.Police = "110"
-	}
-	return &Advisor{corpus: c, opts: o}
+	return &Advisor{corpus: c, opts: o}, nil
 }
 
 // Hotline returns the configured hotline number.
@@ -319,7 +318,7 @@ func (v *Advisor) steps(ts []fanzha.Text, lang fanzha.Lang, n int) []string {
 	var out []string
 	for _, t := range ts {
 		s := t.In(lang)
-		if s == "" || strings.Contains(s, v.opts.Hotline) || strings.Contains(s, "96110") {
+		if s == "" || strings.Contains(s, v.opts.Hotline) {
 			continue
 		}
 		out = append(out, firstSentence(s))

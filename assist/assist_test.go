@@ -63,7 +63,7 @@ func newSetup(t *testing.T, o assist.Options) *setup {
 	if o.Timeout == 0 {
 		o.Timeout = 2 * time.Second
 	}
-	c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), APIKey: "k", Model: "test-model", Timeout: o.Timeout})
+	c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), APIKey: "k", Model: "test-model", Timeout: o.Timeout, Hotline: "96110", Police: "110"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,11 +38,9 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultAPI          = "https://api.telegram.org"
 	DefaultPollTimeout  = 30 * time.Second
 	DefaultWorkers      = 32
 	DefaultDrainTimeout = 10 * time.Second
-	DefaultSessionTTL   = 24 * time.Hour
 	// seenTTL is how long a webhook update id is remembered against
 	// redelivery.
 	seenTTL = time.Hour
@@ -173,13 +171,15 @@ func New(o Options) (*Bot, error) {
 	if o.Sessions == nil || o.Updates == nil {
 		return nil, errors.New("bot: a session store and an update log are required")
 	}
+	// The Bot API URL and the session lifetime have their defaults in
+	// config, like every setting a user may change.
 	if o.API == "" {
-		o.API = DefaultAPI
+		return nil, errors.New("bot: no Bot API URL")
+	}
+	if o.SessionTTL <= 0 {
+		return nil, errors.New("bot: the session lifetime must be positive")
 	}
 	o.API = strings.TrimRight(o.API, "/")
-	if o.SessionTTL <= 0 {
-		o.SessionTTL = DefaultSessionTTL
-	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -53,7 +53,7 @@ func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) {
 			return
 		}
 		engineCls = classifier.New(idx)
-		engineAdv = advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
+		engineAdv, engineErr = advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
 	})
 	if engineErr != nil {
 		tb.Fatal(engineErr)
@@ -133,6 +133,7 @@ func startWith(t testing.TB, api *bottest.Server, convMod func(*conversation.Opt
 		API:         api.URL(),
 		Sessions:    h.store,
 		Updates:     h.store,
+		SessionTTL:  24 * time.Hour,
 		Logger:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		PollTimeout: 2 * time.Second,
 	}

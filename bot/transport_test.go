@@ -214,7 +214,7 @@ func TestTokenNeverLogged(t *testing.T) {
 		api.Close()
 		logs := &logBuffer{}
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store,
+		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store, SessionTTL: time.Hour,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 		if err != nil {
 			t.Fatal(err)
@@ -233,7 +233,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	t.Run("wrong token", func(t *testing.T) {
 		api := bottest.NewServer(t)
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store})
+		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store, SessionTTL: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}

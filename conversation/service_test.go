@@ -30,7 +30,10 @@ func service(t *testing.T, mod func(*conversation.Options)) *conversation.Servic
 		if err != nil {
 			panic(err)
 		}
-		cls, adv = classifier.New(x), advice.New(c, advice.Options{})
+		cls = classifier.New(x)
+		if adv, err = advice.New(c, advice.Options{Hotline: "96110", Police: "110"}); err != nil {
+			panic(err)
+		}
 	})
 	o := conversation.Options{Classify: cls.Classify, Advisor: adv}
 	if mod != nil {

@@ -74,7 +74,7 @@ type Options struct {
 	// MaxTokens bounds the answer (default 600).
 	MaxTokens int
 	// Hotline and Police are the only numbers the model is told it may
-	// mention (defaults 96110 and 110).
+	// mention; required (their defaults live in config).
 	Hotline, Police string
 	// DefaultBackoff is the wait after a 429 that has no usable
 	// Retry-After header (default 5s); MaxBackoff caps any wait (default 10m).
@@ -117,11 +117,8 @@ func New(o Options) (*Client, error) {
 	if o.MaxTokens <= 0 {
 		o.MaxTokens = 600
 	}
-	if o.Hotline == "" {
-		o.Hotline = "96110"
-	}
-	if o.Police == "" {
-		o.Police = "110"
+	if o.Hotline == "" || o.Police == "" {
+		return nil, errors.New("llm: the hotline and police numbers are required")
 	}
 	if o.DefaultBackoff <= 0 {
 		o.DefaultBackoff = 5 * time.Second

@@ -27,7 +27,7 @@ var hardPolice = fanzha.Assessment{
 
 func newClient(t *testing.T, srv *llmtest.Server, mod func(*llm.Options)) *llm.Client {
 	t.Helper()
-	o := llm.Options{BaseURL: srv.BaseURL(), APIKey: testKey, Model: "deepseek-chat", Timeout: 2 * time.Second}
+	o := llm.Options{BaseURL: srv.BaseURL(), APIKey: testKey, Model: "deepseek-chat", Timeout: 2 * time.Second, Hotline: "96110", Police: "110"}
 	if mod != nil {
 		mod(&o)
 	}

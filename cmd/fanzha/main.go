@@ -216,12 +216,11 @@ func (m *Main) engineWith(log *slog.Logger, mods ...func(*assist.Options)) (*eng
 	if err != nil {
 		return nil, err
 	}
-	return &engine{
-		corpus:     corpus,
-		classifier: cls,
-		advisor:    advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police}),
-		assist:     as,
-	}, nil
+	adv, err := advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police})
+	if err != nil {
+		return nil, err
+	}
+	return &engine{corpus: corpus, classifier: cls, advisor: adv, assist: as}, nil
 }
 
 // frontConversation is the conversation engine of the terminal front
