@@ -14,6 +14,7 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
+	"github.com/fanzha/fanzha/assist/rediscache"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
@@ -145,7 +146,7 @@ func (m *Main) serve(ctx context.Context) error {
 	var mods []func(*assist.Options)
 	if st.redis != nil {
 		// The assistant's answers are shared by replicas too.
-		mods = append(mods, func(o *assist.Options) { o.Cache = session.NewOpinionCache(st.redis.Conn(), opinionTTL) })
+		mods = append(mods, func(o *assist.Options) { o.Cache = rediscache.New(st.redis.Conn(), opinionTTL) })
 	}
 	e, err := m.engineWith(log, mods...)
 	if err != nil {
