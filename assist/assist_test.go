@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"strings"
 	"sync"
 	"testing"
@@ -406,10 +407,7 @@ func TestWriteMetrics(t *testing.T) {
 	s.srv.Enqueue(llmtest.Answer("none", "none", []string{"安全"}, ""), llmtest.HTML(502))
 	s.eng.Assess(context.Background(), "u", policeText)
 	s.eng.Assess(context.Background(), "u", investText)
-	var b bytes.Buffer
-	if err := s.eng.WriteMetrics(&b); err != nil {
-		t.Fatal(err)
-	}
+	b := bytes.NewBufferString(testkit.MetricsText(t, s.eng))
 	for _, want := range []string{
 		`fanzha_assistant_mode{mode="always"} 1`,
 		"fanzha_assistant_calls_total 2\n",

@@ -17,7 +17,7 @@ import (
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/conversation"
-	"github.com/fanzha/fanzha/knowledge"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -31,35 +31,8 @@ const (
 	policeSMS = "【公安提示】您名下身份证涉嫌一起跨境洗钱案，请于今日17时前致电配合调查，并将资金转入安全账户进行资金清查。"
 )
 
-var (
-	engineOnce sync.Once
-	engineCls  *classifier.Classifier
-	engineAdv  *advice.Advisor
-	engineErr  error
-)
-
-// engine builds the real classifier and advisor once per test binary.
-func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) {
-	tb.Helper()
-	engineOnce.Do(func() {
-		corpus, err := knowledge.Embedded()
-		if err != nil {
-			engineErr = err
-			return
-		}
-		idx, err := knowledge.NewIndex(corpus)
-		if err != nil {
-			engineErr = err
-			return
-		}
-		engineCls = classifier.New(idx)
-		engineAdv, engineErr = advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
-	})
-	if engineErr != nil {
-		tb.Fatal(engineErr)
-	}
-	return engineCls, engineAdv
-}
+// engine is the real classifier and advisor, built once per test binary.
+func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) { return testkit.Engine(tb) }
 
 func engineAdvisor(tb testing.TB) *advice.Advisor {
 	_, adv := engine(tb)
@@ -181,13 +154,7 @@ func (h *harness) stop() error {
 // waitFor polls cond until it holds, failing the test after 20 s.
 func waitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(tb, 20*time.Second, cond, "timed out waiting for "+what)
 }
 
 // callsTo returns every sendMessage call to chat, failed ones included.

@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -501,7 +503,9 @@ func TestMetricsAndHealth(t *testing.T) {
 	api.Push(bottest.Private(2, benignZH))
 	api.WaitSent(t, 0, 2)
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", h.bot.Metrics())
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(h.bot.Metrics())
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/readyz", h.bot.ServeReady)
 	mux.HandleFunc("/healthz", bot.Health)
 	srv := newServer(t, mux)
@@ -513,7 +517,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		`# TYPE fanzha_update_duration_seconds histogram`,
 		`fanzha_update_duration_seconds_bucket{le="+Inf"} 2`,
 		`fanzha_update_duration_seconds_count 2`,
-		`# TYPE fanzha_errors_total counter`,
+		`# TYPE fanzha_review_cases_submitted_total counter`,
 	)
 	get(t, srv+"/healthz", 200)
 	get(t, srv+"/readyz", 200)

@@ -3,38 +3,17 @@ package conversation_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
-	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/conversation"
-	"github.com/fanzha/fanzha/knowledge"
-)
-
-var (
-	once sync.Once
-	cls  *classifier.Classifier
-	adv  *advice.Advisor
+	"github.com/fanzha/fanzha/internal/testkit"
 )
 
 func service(t *testing.T, mod func(*conversation.Options)) *conversation.Service {
 	t.Helper()
-	once.Do(func() {
-		c, err := knowledge.Embedded()
-		if err != nil {
-			panic(err)
-		}
-		x, err := knowledge.NewIndex(c)
-		if err != nil {
-			panic(err)
-		}
-		cls = classifier.New(x)
-		if adv, err = advice.New(c, advice.Options{Hotline: "96110", Police: "110"}); err != nil {
-			panic(err)
-		}
-	})
+	cls, adv := testkit.Engine(t)
 	o := conversation.Options{Classify: cls.Classify, Advisor: adv}
 	if mod != nil {
 		mod(&o)

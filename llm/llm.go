@@ -38,6 +38,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/fanzha/fanzha"
@@ -504,24 +505,26 @@ func (c *Client) Stats() Stats {
 	return s
 }
 
-// WriteMetrics writes the counters in the Prometheus text format.
-func (c *Client) WriteMetrics(w io.Writer) error {
+var _ prometheus.Collector = (*Client)(nil)
+
+// Describe sends the metrics' descriptions (prometheus.Collector).
+func (c *Client) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
+
+// Collect sends the counters (prometheus.Collector).
+func (c *Client) Collect(ch chan<- prometheus.Metric) {
 	s := c.Stats()
-	var b strings.Builder
-	counter := func(name, help string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+	counter := func(name, help string, v int64, label, value string) {
+		var names, values []string
+		if label != "" {
+			names, values = []string{label}, []string{value}
+		}
+		ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, names, nil), prometheus.CounterValue, float64(v), values...)
 	}
-	counter("fanzha_llm_client_requests_total", "HTTP requests sent to the LLM provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_requests_total %d\n", s.Requests)
-	counter("fanzha_llm_client_answers_total", "Valid answers received from the LLM provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_answers_total %d\n", s.Answers)
-	counter("fanzha_llm_client_failures_total", "LLM calls that gave no usable answer, by kind.")
+	counter("fanzha_llm_client_requests_total", "HTTP requests sent to the LLM provider.", s.Requests, "", "")
+	counter("fanzha_llm_client_answers_total", "Valid answers received from the LLM provider.", s.Answers, "", "")
 	for _, k := range fanzha.FailureKinds {
-		fmt.Fprintf(&b, "fanzha_llm_client_failures_total{kind=%q} %d\n", k, s.Failures[k])
+		counter("fanzha_llm_client_failures_total", "LLM calls that gave no usable answer, by kind.", s.Failures[k], "kind", string(k))
 	}
-	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_tokens_total{type=\"prompt\"} %d\n", s.PromptTokens)
-	fmt.Fprintf(&b, "fanzha_llm_client_tokens_total{type=\"completion\"} %d\n", s.CompletionTokens)
-	_, err := io.WriteString(w, b.String())
-	return err
+	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.", s.PromptTokens, "type", "prompt")
+	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.", s.CompletionTokens, "type", "completion")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/internal/redisconn"
 	"github.com/fanzha/fanzha/internal/redistest"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -101,7 +102,7 @@ func TestRedisSessions(t *testing.T) {
 		if _, err := r.Get(ctx, "tg:3"); err != nil {
 			t.Fatalf("expired despite the renewal: %v", err)
 		}
-		redistest.Eventually(t, 3*time.Second, func() bool {
+		testkit.Eventually(t, 3*time.Second, func() bool {
 			_, err := r.Get(ctx, "tg:3")
 			return errors.Is(err, fanzha.ErrNotFound)
 		}, "session still there after its TTL")
@@ -272,7 +273,7 @@ func TestRedisMarkSeen(t *testing.T) {
 		if first, _ := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond); !first {
 			t.Fatal("not first")
 		}
-		redistest.Eventually(t, 3*time.Second, func() bool {
+		testkit.Eventually(t, 3*time.Second, func() bool {
 			first, err := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond)
 			return err == nil && first
 		}, "seen mark never expired")
@@ -320,7 +321,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	srv.Start(t)
-	redistest.Eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:8")
 		return err == nil
 	}, "store did not recover after Redis came back")
@@ -359,7 +360,7 @@ func TestRedisSlow(t *testing.T) {
 		}
 	}
 	srv.Resume(t)
-	redistest.Eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:1")
 		return err == nil
 	}, "no recovery after Redis resumed")
@@ -382,7 +383,7 @@ func TestRedisDownAtStart(t *testing.T) {
 		t.Fatalf("Get with Redis down: %v", err)
 	}
 	srv.Start(t)
-	redistest.Eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
+	testkit.Eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
 	if _, err := r.Get(ctx, "tg:1"); !errors.Is(err, fanzha.ErrNotFound) {
 		t.Fatalf("Get after start: %v", err)
 	}

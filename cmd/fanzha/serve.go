@@ -12,6 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/assist/rediscache"
@@ -107,23 +110,33 @@ func (s *stores) redisState(ctx context.Context, ping bool) string {
 	return "up"
 }
 
-// writeMetrics writes the store's health after the bot's and the
-// assistant's metrics.
-func (s *stores) writeMetrics(w io.Writer, reviewChat bool) {
-	up := 1
-	if s.redisState(context.Background(), false) == "down" {
-		up = 0
-	}
+// collectors are the store's health gauges.
+func (s *stores) collectors(reviewChat bool) []prometheus.Collector {
 	backend := "memory"
 	if s.redis != nil {
 		backend = "redis"
 	}
-	fmt.Fprintf(w, "# HELP fanzha_store_up Whether the session and review store answers (1) or calls fail fast (0).\n# TYPE fanzha_store_up gauge\nfanzha_store_up{backend=%q} %d\n", backend, up)
-	on := 0
-	if reviewChat {
-		on = 1
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "fanzha_store_up",
+			Help:        "Whether the session and review store answers (1) or calls fail fast (0).",
+			ConstLabels: prometheus.Labels{"backend": backend},
+		}, func() float64 {
+			if s.redisState(context.Background(), false) == "down" {
+				return 0
+			}
+			return 1
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "fanzha_review_enabled",
+			Help: "Whether cases are posted to a review chat.",
+		}, func() float64 {
+			if reviewChat {
+				return 1
+			}
+			return 0
+		}),
 	}
-	fmt.Fprintf(w, "# HELP fanzha_review_enabled Whether cases are posted to a review chat.\n# TYPE fanzha_review_enabled gauge\nfanzha_review_enabled %d\n", on)
 }
 
 // serve runs the Telegram bot: polling, or webhook when a webhook URL is
@@ -201,14 +214,12 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		fmt.Fprintf(w, "ready\nredis: %s%s\n", state, note)
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_, _ = b.Metrics().WriteTo(w)
-		if err := e.assist.WriteMetrics(w); err != nil {
-			log.Debug("assistant metrics", "err", err)
-		}
-		st.writeMetrics(w, reviewChat)
-	})
+	// One registry, written by client_golang: the bot's, the assistant's
+	// (and its LLM client's) and the store's metrics.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(b.Metrics(), e.assist)
+	reg.MustRegister(st.collectors(reviewChat)...)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if p := b.WebhookPath(); p != "" {
 		switch p {
 		case "/healthz", "/readyz", "/metrics":
