@@ -19,6 +19,7 @@ import (
 	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/assist/rediscache"
 	"github.com/fanzha/fanzha/bot"
+	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
 )
@@ -142,7 +143,7 @@ func (s *stores) collectors(reviewChat bool) []prometheus.Collector {
 // serve runs the Telegram bot: polling, or webhook when a webhook URL is
 // set, with /healthz, /readyz and /metrics (and the webhook) on Listen.
 // It returns when ctx is cancelled, after in-flight replies are sent and
-// the polling offset is confirmed.
+// the polling offset is confirmed. Each step is a small wiring function.
 func (m *Main) serve(ctx context.Context) error {
 	c := m.Config
 	if c.Telegram.Token == "" {
@@ -156,15 +157,71 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var mods []func(*assist.Options)
-	if st.redis != nil {
-		// The assistant's answers are shared by replicas too.
-		mods = append(mods, func(o *assist.Options) { o.Cache = rediscache.New(st.redis.Conn(), opinionTTL) })
-	}
-	e, err := m.engineWith(log, mods...)
+	e, err := m.serveEngine(st, log)
 	if err != nil {
 		return err
 	}
+	warnReviewSetup(c, log)
+	b, err := m.newBot(e, st, log)
+	if err != nil {
+		return err
+	}
+	mux, err := httpHandler(b, e, st, c.Review.Chat != 0, log)
+	if err != nil {
+		return err
+	}
+	srv, served, err := listen(c.Listen, mux, log, c.Telegram.WebhookURL != "")
+	if err != nil {
+		return err
+	}
+	stopHTTP := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("http shutdown", "err", err)
+		}
+	}
+	if err := b.Open(ctx); err != nil {
+		stopHTTP()
+		return err
+	}
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	ran := make(chan error, 1)
+	go func() { ran <- b.Run(runCtx) }()
+	stopDeliver := startDelivery(runCtx, c.Review.Chat, len(c.Review.Officers), st, b, log)
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+		// Stop taking webhook requests and cases first; Run drains what
+		// was taken.
+		stopHTTP()
+		stopDeliver()
+		return <-ran
+	case err := <-ran:
+		stopHTTP()
+		stopDeliver()
+		return err
+	case err := <-served:
+		stopRun()
+		stopDeliver()
+		<-ran
+		return fmt.Errorf("http server: %w", err)
+	}
+}
+
+// serveEngine is the engine of the bot: with Redis, the assistant's
+// answers are shared by replicas too.
+func (m *Main) serveEngine(st *stores, log *slog.Logger) (*engine, error) {
+	var mods []func(*assist.Options)
+	if st.redis != nil {
+		mods = append(mods, func(o *assist.Options) { o.Cache = rediscache.New(st.redis.Conn(), opinionTTL) })
+	}
+	return m.engineWith(log, mods...)
+}
+
+// warnReviewSetup says when the officers' review is half set up.
+func warnReviewSetup(c *config.Config, log *slog.Logger) {
 	reviewChat := c.Review.Chat != 0
 	switch {
 	case reviewChat && len(c.Review.Officers) == 0:
@@ -172,11 +229,17 @@ func (m *Main) serve(ctx context.Context) error {
 	case !reviewChat && len(c.Review.Officers) > 0:
 		log.Warn("officers are set but review.chat is not: citizens cannot hand cases to officers (set FANZHA_REVIEW_CHAT)")
 	}
+}
+
+// newBot wires the bot: the conversation engine (with the blocklist), the
+// stores and the Telegram settings.
+func (m *Main) newBot(e *engine, st *stores, log *slog.Logger) (*bot.Bot, error) {
+	c := m.Config
 	conv, err := e.conversation(st.review, c.Session.TTL, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := bot.New(bot.Options{
+	return bot.New(bot.Options{
 		Token:         c.Telegram.Token,
 		API:           c.Telegram.API,
 		WebhookURL:    c.Telegram.WebhookURL,
@@ -190,10 +253,10 @@ func (m *Main) serve(ctx context.Context) error {
 		ReviewChat:    c.Review.Chat,
 		Logger:        log,
 	})
-	if err != nil {
-		return err
-	}
+}
 
+// httpHandler serves /healthz, /readyz, /metrics and the webhook.
+func httpHandler(b *bot.Bot, e *engine, st *stores, reviewChat bool, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", bot.Health)
 	// Ready while the bot takes updates, whatever Redis does: without it the
@@ -223,17 +286,22 @@ func (m *Main) serve(ctx context.Context) error {
 	if p := b.WebhookPath(); p != "" {
 		switch p {
 		case "/healthz", "/readyz", "/metrics":
-			return fmt.Errorf("telegram.webhook_url (FANZHA_WEBHOOK_URL): path %s is taken by the health and metrics endpoints", p)
+			return nil, fmt.Errorf("telegram.webhook_url (FANZHA_WEBHOOK_URL): path %s is taken by the health and metrics endpoints", p)
 		}
 		mux.Handle(p, b)
 	}
-	// Bind now, so a bad address fails at once.
-	ln, err := net.Listen("tcp", c.Listen)
+	return mux, nil
+}
+
+// listen binds addr now, so a bad address fails at once, and serves h;
+// served gets the server's error.
+func listen(addr string, h http.Handler, log *slog.Logger, webhook bool) (*http.Server, <-chan error, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen (FANZHA_LISTEN): %w", err)
+		return nil, nil, fmt.Errorf("listen (FANZHA_LISTEN): %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -243,63 +311,33 @@ func (m *Main) serve(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	mode := "polling"
-	if c.Telegram.WebhookURL != "" {
+	if webhook {
 		mode = "webhook"
 	}
 	log.Info("http listening", "addr", ln.Addr().String(), "mode", mode)
-	stopHTTP := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil {
-			log.Warn("http shutdown", "err", err)
-		}
-	}
+	return srv, served, nil
+}
 
-	if err := b.Open(ctx); err != nil {
-		stopHTTP()
-		return err
+// startDelivery runs this replica's share of the review queue: each case is
+// posted to the review chat by one replica, and acknowledged once posted.
+// It returns the function that stops it (bounded).
+func startDelivery(ctx context.Context, chat int64, officers int, st *stores, b *bot.Bot, log *slog.Logger) func() {
+	if chat == 0 {
+		return func() {}
 	}
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	ran := make(chan error, 1)
-	go func() { ran <- b.Run(runCtx) }()
-
-	// This replica's share of the review queue: each case is posted to the
-	// review chat by one replica, and acknowledged once posted.
-	stopDeliver := func() {}
-	if reviewChat {
-		dctx, cancel := context.WithCancel(runCtx)
-		delivered := make(chan struct{})
-		go func() {
-			defer close(delivered)
-			review.Deliver(dctx, st.review, b.PostCase, log.With("component", "review"))
-		}()
-		stopDeliver = func() {
-			cancel()
-			select {
-			case <-delivered:
-			case <-time.After(deliverShutdownTimeout):
-				log.Warn("review delivery did not stop in time", "timeout", deliverShutdownTimeout)
-			}
+	dctx, cancel := context.WithCancel(ctx)
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		review.Deliver(dctx, st.review, b.PostCase, log.With("component", "review"))
+	}()
+	log.Info("posting cases to the review chat", "chat_id", chat, "officers", officers)
+	return func() {
+		cancel()
+		select {
+		case <-delivered:
+		case <-time.After(deliverShutdownTimeout):
+			log.Warn("review delivery did not stop in time", "timeout", deliverShutdownTimeout)
 		}
-		log.Info("posting cases to the review chat", "chat_id", c.Review.Chat, "officers", len(c.Review.Officers))
-	}
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-		// Stop taking webhook requests and cases first; Run drains what
-		// was taken.
-		stopHTTP()
-		stopDeliver()
-		return <-ran
-	case err := <-ran:
-		stopHTTP()
-		stopDeliver()
-		return err
-	case err := <-served:
-		stopRun()
-		stopDeliver()
-		<-ran
-		return fmt.Errorf("http server: %w", err)
 	}
 }
