@@ -25,7 +25,6 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/classifier"
-	"github.com/fanzha/fanzha/review"
 )
 
 // Place is where a message arrives.
@@ -323,7 +322,7 @@ func (s *Service) checkBlocklist(ctx context.Context, a *fanzha.Assessment, out 
 		return
 	}
 	if len(hits) > 0 {
-		review.Escalate(a, hits)
+		Escalate(a, hits)
 		out.BlockHits = len(hits)
 		var ids []string
 		for _, h := range hits {
