@@ -256,10 +256,10 @@ func whyTitle(about About, lang fanzha.Lang) string {
 
 // StopPayment returns the emergency steps for someone who has already paid.
 func (v *Advisor) StopPayment(lang fanzha.Lang) Reply {
+	// The first step gives both numbers: no footer repeats them.
 	return Reply{
 		Verdict:  text("paid_now", lang),
 		Sections: []Section{{Title: text("paid_title", lang), Lines: v.stopPayment(lang)}},
-		Footer:   fmt.Sprintf(text("footer", lang), v.opts.Hotline, v.opts.Police),
 	}
 }
 
@@ -313,12 +313,13 @@ func (v *Advisor) why(w View, lang fanzha.Lang, n, quoteLen int, unsure bool) []
 
 // steps are up to n pieces of advice read at a glance: each its first
 // sentence (the rest is in Details), leaving out the ones that give the
-// hotline (the last line gives it, once).
+// hotline and the ones for when money has left (the last line says both,
+// once; the stop-payment steps replace them when money has left).
 func (v *Advisor) steps(ts []fanzha.Text, lang fanzha.Lang, n int) []string {
 	var out []string
 	for _, t := range ts {
 		s := t.In(lang)
-		if s == "" || strings.Contains(s, v.opts.Hotline) {
+		if s == "" || strings.Contains(s, v.opts.Hotline) || forWhenPaid(s) {
 			continue
 		}
 		out = append(out, firstSentence(s))
@@ -327,6 +328,18 @@ func (v *Advisor) steps(ts []fanzha.Text, lang fanzha.Lang, n int) []string {
 		}
 	}
 	return out
+}
+
+// forWhenPaid reports whether a piece of advice is for when money has
+// already left ("如果钱已经转出…", "If money has already gone…").
+func forWhenPaid(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"如果钱已经", "如果已经转", "如已转", "已经转账", "钱已转出", "if money has", "if you already paid", "if you have already", "if you've already"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstSentence cuts s after its first sentence or clause (a full stop,

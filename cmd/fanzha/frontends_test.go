@@ -156,3 +156,48 @@ func TestSameVerdictEverywhere(t *testing.T) {
 		t.Fatal(fmt.Sprintf("%d disagreements", mismatch))
 	}
 }
+
+// TestSameConversationEverywhere: scripted conversations (several messages,
+// commands, money sent) through `fanzha chat` and through a private chat
+// with the bot get the same reply, line for line in their first line, and
+// the bot's replies fit a phone screen as the chat's do.
+func TestSameConversationEverywhere(t *testing.T) {
+	scripts := [][]string{
+		{"有个自称公安局的人打电话", "他说我涉嫌洗钱，让我把钱转到安全账户", "好的谢谢", "/new", "好的谢谢"},
+		{"群里老师带单，投3万每月返3000", "/paid", "今天天气不错"},
+		{"A guy I met online wants to chat every day", "he asks me to invest in a crypto platform he trusts", "/lang zh", "ok"},
+		{"/hotline", "客服说我的百万保障要关闭，不然每月扣费", "他让我开屏幕共享", "/forget", "明天上午去银行柜台办业务"},
+	}
+	ctx := context.Background()
+	c := config.Default()
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }, Config: &c}
+	defer m.Close()
+	e, err := m.engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := e.conversation(nil, c.Session.TTL, m.logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := bottest.NewServer(t)
+	startServe(t, api, func(c *config.Config) { c.Telegram.RatePerMinute = 0 })
+	for i, script := range scripts {
+		var out bytes.Buffer
+		if err := runChat(ctx, conv, strings.NewReader(strings.Join(script, "\n")+"\n"), &out); err != nil {
+			t.Fatal(err)
+		}
+		chat := strings.Split(out.String(), "> ")[1:]
+		user := int64(70_000 + i)
+		for _, text := range script {
+			api.Push(bottest.Private(user, text))
+		}
+		sent := api.WaitSent(t, user, len(script))
+		for j := range script {
+			got, want := firstLine(sent[j].Text()), firstLine(chat[j])
+			if got != want {
+				t.Errorf("script %d, message %d %q:\n  chat: %s\n  bot:  %s", i, j, script[j], want, got)
+			}
+		}
+	}
+}
