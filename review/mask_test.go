@@ -195,4 +195,3 @@ func TestNewCase(t *testing.T) {
 		t.Errorf("case = %+v", c)
 	}
 }
-
