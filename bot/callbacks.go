@@ -214,7 +214,9 @@ func (b *Bot) onMore(ctx context.Context, p *press) {
 	if p.private {
 		sess, _ = b.loadSession(ctx, sessionKey(p.chatID))
 	}
-	out := b.conv.Details(ctx, sess, in, b.isReviewChat(p.chatID))
+	// Officers may see script ids and similarity figures; citizens never.
+	officer := b.opts.Review != nil && b.opts.Review.IsOfficer(p.user())
+	out := b.conv.Details(ctx, sess, in, officer)
 	if p.msgID != 0 {
 		b.editMarkup(ctx, p.chatID, p.msgID, withoutAction(p.q.Message, actMore))
 	}

@@ -55,5 +55,27 @@ func TestGroupReplyAndBystanders(t *testing.T) {
 	}
 	d := sent[1].Text()
 	mustContain(t, d, "这条消息", "冒充公检法")
-	mustNotContain(t, d, "police_", "相似度", "你说的话里")
+	mustNotContain(t, d, "police-", "相似度", "你说的话里")
+}
+
+// TestMoreInPrivate: "More" under a private verdict sends the details of
+// the conversation; a citizen sees the script's type, never its id or a
+// similarity figure.
+func TestMoreInPrivate(t *testing.T) {
+	api := bottest.NewServer(t)
+	start(t, api, nil)
+	const user = 4300
+	api.Push(bottest.Private(user, scamZH))
+	v := api.WaitSent(t, user, 1)[0]
+	more := bottest.Buttons(v)["详细说明"]
+	if more == "" {
+		t.Fatalf("no More button: %v", bottest.Buttons(v))
+	}
+	api.Push(bottest.Callback(user, bottest.SentMessage(v, bottest.PrivateChat(user), bottest.NewMessageID()), more))
+	d := api.WaitSent(t, user, 2)[1].Text()
+	mustContain(t, d, "高风险", "冒充公检法", "现在怎么做")
+	mustNotContain(t, d, "police-", "相似度")
+	if len(d) <= len(v.Text()) {
+		t.Errorf("details (%d bytes) no longer than the reply (%d)", len(d), len(v.Text()))
+	}
 }

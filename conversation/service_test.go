@@ -173,3 +173,17 @@ func TestCommandTable(t *testing.T) {
 		t.Errorf("ParseCommand = %+v, %v", p, ok)
 	}
 }
+
+func TestDetailsForCitizensAndOfficers(t *testing.T) {
+	ctx := context.Background()
+	s := service(t, nil)
+	in := conversation.Input{Kind: fanzha.MsgForwarded, Text: "【公安提示】您名下身份证涉嫌洗钱，请将资金转入安全账户配合调查", Place: conversation.Private}
+	citizen := s.Details(ctx, fanzha.Session{}, in, false).Reply.Text()
+	officer := s.Details(ctx, fanzha.Session{}, in, true).Reply.Text()
+	if strings.Contains(citizen, "police-") || strings.Contains(citizen, "%") {
+		t.Errorf("a citizen sees a script id or a similarity:\n%s", citizen)
+	}
+	if !strings.Contains(officer, "police-") || !strings.Contains(officer, "相似度") {
+		t.Errorf("an officer does not see the script:\n%s", officer)
+	}
+}
