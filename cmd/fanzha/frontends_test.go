@@ -119,8 +119,9 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	for i, text := range texts {
 		api.Push(bottest.Private(int64(base+i), text))
 	}
+	// The verdict is logged just after the reply is sent: wait for both.
 	deadline := time.Now().Add(60 * time.Second)
-	for len(api.Sent(0)) < len(texts) && time.Now().Before(deadline) {
+	for (len(api.Sent(0)) < len(texts) || len(assessedRE.FindAllStringIndex(s.logs.String(), -1)) < len(texts)) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	bots := map[int64]verdict{}
