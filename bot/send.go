@@ -59,7 +59,12 @@ func (b *Bot) sendVerdict(ctx context.Context, s saying, out conversation.Outcom
 	w := *out.View
 	lang := w.Lang
 	a := w.Assessment
-	r := b.advisor.Render(w)
+	// The conversation rendered it already; a replaced advisor renders
+	// again.
+	r := *out.Reply
+	if b.opts.Advisor != Advisor(b.conv.Advisor()) {
+		r = b.advisor.Render(w)
+	}
 	var rows [][]tgbotapi.InlineKeyboardButton
 	if s.private {
 		if b.reviewOn() && a.Risk == fanzha.RiskHigh {
