@@ -2,18 +2,8 @@ package fanzha
 
 import (
 	"context"
-	"errors"
 	"time"
 )
-
-// ErrUnavailable is returned (wrapped) by shared stores when their backend
-// cannot be reached or is refusing work. Callers carry on without the store
-// — the bot answers statelessly — and the store recovers by itself.
-var ErrUnavailable = errors.New("store unavailable")
-
-// ErrForbidden is returned when someone who is not an officer tries to act
-// on a case. The refusal is in the audit log.
-var ErrForbidden = errors.New("not allowed")
 
 // CaseStatus is where a case stands.
 type CaseStatus string

@@ -2,13 +2,8 @@ package fanzha
 
 import (
 	"context"
-	"errors"
 	"time"
 )
-
-// ErrNotFound is returned by stores when what was asked for does not exist
-// (or has expired).
-var ErrNotFound = errors.New("not found")
 
 // Session is what Fanzha remembers about one conversation: the assessment
 // accumulated over its messages (risk never drops until the user starts
@@ -25,11 +20,12 @@ type Session struct {
 	// they forwarded).
 	Wrote Lang `json:"wrote,omitempty"`
 	// Recent holds the citizen's latest messages (at most MaxRecent, each
-	// clipped to MaxRecentRunes; forwarded ones marked), so that a case
-	// handed to officers has an excerpt. They are shown to officers only
-	// masked and only after the citizen agreed on a screen showing exactly
-	// what is shared.
-	Recent []string `json:"recent,omitempty"`
+	// clipped to MaxRecentRunes), typed by kind: their own words are judged
+	// together; a case handed to officers has an excerpt of them all. They
+	// are shown to officers only masked and only after the citizen agreed
+	// on a screen showing exactly what is shared. Sessions stored when
+	// these were plain strings decode too (see Message.UnmarshalJSON).
+	Recent []Message `json:"recent,omitempty"`
 	// Answered lists the scam types whose deciding question the user has
 	// answered in this conversation; it is not asked again.
 	Answered []ScamType `json:"answered,omitempty"`

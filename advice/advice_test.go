@@ -22,7 +22,14 @@ func setup(t *testing.T, o advice.Options) (*classifier.Classifier, *advice.Advi
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	return classifier.New(x), advice.New(c, o)
+	if o.Hotline == "" {
+		o.Hotline, o.Police = "96110", "110"
+	}
+	adv, err := advice.New(c, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return classifier.New(x), adv
 }
 
 func TestReplyChinese(t *testing.T) {

@@ -2,12 +2,6 @@ package advice
 
 import "github.com/fanzha/fanzha"
 
-func init() {
-	for k, v := range botTexts {
-		messages[k] = v
-	}
-}
-
 // botTexts holds the Telegram bot's own texts, Chinese first. They are
 // plain text (the bot escapes them for HTML); %s and %d are filled in by the
 // bot: numbers from configuration, the session lifetime.
@@ -77,18 +71,24 @@ var botTexts = map[string]fanzha.Text{
 	"btn_officer": {
 		ZH: "请民警看看",
 		EN: "Ask an officer"},
+	"btn_more": {
+		ZH: "详细说明",
+		EN: "More"},
+	"btn_private": {
+		ZH: "私聊我",
+		EN: "Talk to me privately"},
+	"bot_cb_private_only": {
+		ZH: "这个按钮只对自己的对话有效。请点「私聊我」，在私聊里把情况告诉我。",
+		EN: "This button only works in your own conversation. Tap \"Talk to me privately\" and tell me there."},
+	"bot_cb_not_yours": {
+		ZH: "这个按钮是给提问的人的。想了解详情，请点「私聊我」。",
+		EN: "This button is for the person who asked. For details, tap \"Talk to me privately\"."},
 	"duration_hours": {
 		ZH: "%d小时",
 		EN: "%d hours"},
 	"duration_minutes": {
 		ZH: "%d分钟",
 		EN: "%d minutes"},
-}
-
-func init() {
-	for k, v := range reviewTexts {
-		messages[k] = v
-	}
 }
 
 // reviewTexts are the bot's texts for memory, follow-up questions and the

@@ -1,6 +1,10 @@
 package advice
 
-import "github.com/fanzha/fanzha"
+import (
+	"fmt"
+
+	"github.com/fanzha/fanzha"
+)
 
 // Follow-up questions: when a verdict is ambiguous, the reply ends with the
 // one question from the type's script that decides it ("对方有没有让你把钱
@@ -56,4 +60,14 @@ func (v *Advisor) WatchFor(t fanzha.ScamType, lang fanzha.Lang, n int) []string 
 		return nil
 	}
 	return texts(info.RedFlags, lang, n)
+}
+
+// FollowUpNo is the reply to "no" under type t's deciding question: the
+// risk stays (it never drops), and what to watch for.
+func (v *Advisor) FollowUpNo(risk fanzha.Risk, label, t fanzha.ScamType, lang fanzha.Lang) Reply {
+	return Reply{
+		Verdict:  fmt.Sprintf(text("followup_no", lang), text("risk_"+risk.String(), lang), v.TypeName(label, lang)),
+		Sections: []Section{{Lines: v.WatchFor(t, lang, 4)}},
+		Footer:   fmt.Sprintf(text("followup_no_footer", lang), v.opts.Hotline, v.opts.Police),
+	}
 }

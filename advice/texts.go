@@ -14,15 +14,33 @@ func text(k string, lang fanzha.Lang) string {
 	return t.In(lang)
 }
 
-// messages holds every fixed text of a reply, Chinese first. Numbers
+// messages holds every user-facing text, keyed: the replies', the front
+// ends', the bot's and the officers' review's.
+var messages = join(replyTexts, frontEnd, botTexts, reviewTexts)
+
+// join merges text tables; a key defined twice is a programming error.
+func join(tables ...map[string]fanzha.Text) map[string]fanzha.Text {
+	out := map[string]fanzha.Text{}
+	for _, t := range tables {
+		for k, v := range t {
+			if _, dup := out[k]; dup {
+				panic("advice: text " + k + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// replyTexts holds every fixed text of a reply, Chinese first. Numbers
 // (hotline, police) are filled in from configuration.
-var messages = map[string]fanzha.Text{
+var replyTexts = map[string]fanzha.Text{
 	"verdict_high": {
 		ZH: "⚠️ 高风险：这很可能是「%s」诈骗。请立即停止转账、停止操作！",
-		EN: "⚠️ High risk: this is very likely a scam (%s). Stop now: do not transfer anything!"},
+		EN: "⚠️ High risk: very likely a scam (%s). Stop now, transfer nothing!"},
 	"verdict_medium": {
 		ZH: "⚠️ 可疑：有「%s」诈骗的迹象。转账前务必通过官方渠道核实。",
-		EN: "⚠️ Suspicious: this shows signs of a scam (%s). Verify through an official channel before paying anything."},
+		EN: "⚠️ Suspicious: signs of a scam (%s). Verify through an official channel before paying."},
 	"verdict_low": {
 		ZH: "提醒：有一些「%s」诈骗常见的迹象，请保持警惕，不要转账。",
 		EN: "Caution: some signs common in scams (%s). Stay alert and do not pay."},
@@ -34,7 +52,7 @@ var messages = map[string]fanzha.Text{
 		EN: "No sign of fraud found."},
 	"verdict_paid": {
 		ZH: "🚨 你说钱已经转出，这很可能是「%s」诈骗。马上报警止付，每一分钟都关键！",
-		EN: "🚨 You say money has already left: this is very likely a scam (%s). Report it now to stop the payment, every minute counts!"},
+		EN: "🚨 Money already sent: very likely a scam (%s). Report it now to stop the payment, every minute counts!"},
 	"paid_now": {
 		ZH: "🚨 钱已经转出？马上报警止付，每一分钟都关键！",
 		EN: "🚨 Money already sent? Report it now to stop the payment, every minute counts!"},
@@ -66,20 +84,38 @@ var messages = map[string]fanzha.Text{
 		ZH: "“%s”——%s",
 		EN: "\"%s\" — %s"},
 	"similar": {
+		ZH: "与已知的「%s」诈骗剧本相似",
+		EN: "close to a known script of %s"},
+	"similar_officer": {
 		ZH: "与已知「%s」诈骗剧本相似（%s，相似度%.0f%%）",
 		EN: "close to a known script of %s (%s, similarity %.0f%%)"},
 	"script_title": {
 		ZH: "匹配的已知剧本：",
 		EN: "Known script it matches:"},
+	"next_one_title": {
+		ZH: "骗子接下来通常会：",
+		EN: "What they will ask next:"},
+	"watch_title": {
+		ZH: "这类诈骗还会出现这些信号：",
+		EN: "Other signs of this scam:"},
+	"question_title": {
+		ZH: "❓ 关键问题：",
+		EN: "❓ The question that decides it:"},
+	"verdict_unsure": {
+		ZH: "⚠️ 可疑：有诈骗的迹象，还要确认一件事。转账前务必通过官方渠道核实。",
+		EN: "⚠️ Suspicious: there are signs of a scam; one question decides it. Verify through an official channel before paying anything."},
+	"this_message_prefix": {
+		ZH: "这条消息：",
+		EN: "This message: "},
+	"why_title_this": {
+		ZH: "为什么可疑（这条消息里的原话）：",
+		EN: "Why (in this message's own words):"},
 	"next_title": {
 		ZH: "骗子接下来通常会：",
-		EN: "What the scammer will usually ask next:"},
+		EN: "What the scammer may ask next:"},
 	"do_title": {
 		ZH: "现在怎么做：",
 		EN: "What to do now:"},
-	"do_hotline": {
-		ZH: "拿不准就拨打全国反诈专线 %s 咨询。",
-		EN: "When in doubt, call the national anti-fraud hotline %s."},
 	"none_tip_1": {
 		ZH: "只通过官方App或你自己查到的官方电话核实，不点陌生链接。",
 		EN: "Verify only through the official app or a number you look up yourself; do not tap unknown links."},
@@ -93,21 +129,18 @@ var messages = map[string]fanzha.Text{
 		ZH: "请想一想：%s",
 		EN: "Ask yourself: %s"},
 	"footer": {
-		ZH: "反诈专线 %s ｜ 钱已转出请立即拨打 %s",
-		EN: "Anti-fraud hotline %s | money already sent: call %s now"},
-}
-
-func init() {
-	for k, v := range frontEnd {
-		messages[k] = v
-	}
+		ZH: "☎️ 拿不准就拨打反诈专线 %s；钱已转出请立即拨打 %s。",
+		EN: "☎️ When in doubt call the anti-fraud hotline %s; if money has left, call %s now."},
 }
 
 // frontEnd holds the texts of the chat and bot front ends.
 var frontEnd = map[string]fanzha.Text{
 	"chat_welcome": {
-		ZH: "你好，我是反诈助手。把你遇到的情况或收到的消息发给我，我帮你看看是不是诈骗。\n命令：/new 重新开始，/lang en 切换英文，/paid 我已经转账了，/quit 退出。",
-		EN: "Hello, I am Fanzha, an anti-fraud assistant. Tell me what is happening or paste the message you got, and I will tell you whether it looks like a scam.\nCommands: /new start over, /lang zh Chinese, /paid I already paid, /quit exit."},
+		ZH: "你好，我是反诈助手。把你遇到的情况或收到的消息发给我，我帮你看看是不是诈骗。\n命令：/new 重新开始，/paid 我已经转账了，/forget 删除对话，/lang en 切换英文，/hotline 反诈专线，/help 帮助，/quit 退出。",
+		EN: "Hello, I am Fanzha, an anti-fraud assistant. Tell me what is happening or paste the message you got, and I will tell you whether it looks like a scam.\nCommands: /new start over, /paid I already paid, /forget delete this conversation, /lang zh Chinese, /hotline the hotline, /help this help, /quit exit."},
+	"chat_unknown_command": {
+		ZH: "我不认识这个命令。可用：/new /paid /forget /lang /hotline /help /quit",
+		EN: "I do not know that command. Try: /new /paid /forget /lang /hotline /help /quit"},
 	"chat_new": {
 		ZH: "好的，重新开始。请描述新的情况。",
 		EN: "OK, starting over. Describe the new situation."},

@@ -8,7 +8,8 @@
 // Options.Timeout from the moment Assess was called, and merges the
 // assistant's opinion with Merge. On any failure — timeout, 429, 5xx, a
 // malformed answer, a limit reached — the deterministic assessment is
-// returned as it was. Every outcome is counted (Stats, WriteMetrics).
+// returned as it was. Every outcome is counted (Stats; the Engine is a
+// prometheus.Collector).
 //
 // assist does not import the LLM client or the classifier: both come in as
 // a fanzha.Assistant and a ClassifyFunc.
@@ -20,13 +21,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/textnorm"
@@ -338,43 +340,43 @@ func (e *Engine) Stats() Stats {
 	return s
 }
 
-// WriteMetrics writes the counters in the Prometheus text format, followed
-// by the assistant's own when it has a WriteMetrics method (llm.Client does).
-func (e *Engine) WriteMetrics(w io.Writer) error {
+var _ prometheus.Collector = (*Engine)(nil)
+
+// Describe sends the metrics' descriptions (prometheus.Collector).
+func (e *Engine) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(e, ch) }
+
+// Collect sends the counters (prometheus.Collector), followed by the
+// assistant's own when it is a collector too (llm.Client is).
+func (e *Engine) Collect(ch chan<- prometheus.Metric) {
 	s := e.Stats()
-	var b strings.Builder
-	one := func(name, help string, v int64) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+	metric := func(name, help string, t prometheus.ValueType, v int64, label, value string) {
+		var names, values []string
+		if label != "" {
+			names, values = []string{label}, []string{value}
+		}
+		ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, names, nil), t, float64(v), values...)
 	}
-	head := func(name, help string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
-	}
-	fmt.Fprintf(&b, "# HELP fanzha_assistant_mode The assistant mode in force (1 for the mode).\n# TYPE fanzha_assistant_mode gauge\nfanzha_assistant_mode{mode=%q} 1\n", e.o.Mode)
+	one := func(name, help string, v int64) { metric(name, help, prometheus.CounterValue, v, "", "") }
+	metric("fanzha_assistant_mode", "The assistant mode in force (1 for the mode).", prometheus.GaugeValue, 1, "mode", string(e.o.Mode))
 	one("fanzha_assistant_assessments_total", "Messages assessed through the assistant policy.", s.Assessments)
 	one("fanzha_assistant_skipped_total", "Messages the assistant was not asked about (clear cases in uncertain mode, empty texts).", s.Skipped)
 	one("fanzha_assistant_cache_hits_total", "Opinions answered from the cache.", s.CacheHits)
 	one("fanzha_assistant_calls_total", "Assistant calls started.", s.Calls)
-	head("fanzha_assistant_limited_total", "Assistant calls not made because a limit was reached.")
-	fmt.Fprintf(&b, "fanzha_assistant_limited_total{scope=\"user\"} %d\n", s.LimitedUser)
-	fmt.Fprintf(&b, "fanzha_assistant_limited_total{scope=\"global\"} %d\n", s.LimitedGlobal)
-	head("fanzha_assistant_failures_total", "Assistant calls that fell back to the rules, by kind.")
+	const limited = "Assistant calls not made because a limit was reached."
+	metric("fanzha_assistant_limited_total", limited, prometheus.CounterValue, s.LimitedUser, "scope", "user")
+	metric("fanzha_assistant_limited_total", limited, prometheus.CounterValue, s.LimitedGlobal, "scope", "global")
 	for _, k := range fanzha.FailureKinds {
-		fmt.Fprintf(&b, "fanzha_assistant_failures_total{kind=%q} %d\n", k, s.Failures[k])
+		metric("fanzha_assistant_failures_total", "Assistant calls that fell back to the rules, by kind.", prometheus.CounterValue, s.Failures[k], "kind", string(k))
 	}
 	one("fanzha_assistant_accepted_total", "Opinions merged into the reply.", s.Accepted)
 	one("fanzha_assistant_raised_total", "Merged opinions that raised the risk.", s.Raised)
 	one("fanzha_assistant_relabelled_total", "Merged opinions that changed the label.", s.Relabelled)
-	head("fanzha_assistant_overruled_total", "Opinions discarded by the safety floor, by reason.")
 	for _, v := range []Verdict{OverruledHardFlags, OverruledMilder} {
-		fmt.Fprintf(&b, "fanzha_assistant_overruled_total{reason=%q} %d\n", v, s.Overruled[v])
+		metric("fanzha_assistant_overruled_total", "Opinions discarded by the safety floor, by reason.", prometheus.CounterValue, s.Overruled[v], "reason", string(v))
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return err
+	if c, ok := e.assistant.(prometheus.Collector); ok {
+		c.Collect(ch)
 	}
-	if m, ok := e.assistant.(interface{ WriteMetrics(io.Writer) error }); ok {
-		return m.WriteMetrics(w)
-	}
-	return nil
 }
 
 // limiter holds the per-user and global token buckets.

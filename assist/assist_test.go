@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +64,7 @@ func newSetup(t *testing.T, o assist.Options) *setup {
 	if o.Timeout == 0 {
 		o.Timeout = 2 * time.Second
 	}
-	c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), APIKey: "k", Model: "test-model", Timeout: o.Timeout})
+	c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), APIKey: "k", Model: "test-model", Timeout: o.Timeout, Hotline: "96110", Police: "110"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,10 +407,7 @@ func TestWriteMetrics(t *testing.T) {
 	s.srv.Enqueue(llmtest.Answer("none", "none", []string{"安全"}, ""), llmtest.HTML(502))
 	s.eng.Assess(context.Background(), "u", policeText)
 	s.eng.Assess(context.Background(), "u", investText)
-	var b bytes.Buffer
-	if err := s.eng.WriteMetrics(&b); err != nil {
-		t.Fatal(err)
-	}
+	b := bytes.NewBufferString(testkit.MetricsText(t, s.eng))
 	for _, want := range []string{
 		`fanzha_assistant_mode{mode="always"} 1`,
 		"fanzha_assistant_calls_total 2\n",

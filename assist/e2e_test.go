@@ -31,7 +31,10 @@ func TestEndToEnd(t *testing.T) {
 	}
 	defer idx.Close()
 	cls := classifier.New(idx)
-	adv := advice.New(corpus, advice.Options{})
+	adv, err := advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	texts := []string{
 		"公安局的人说我涉嫌洗钱，让我把钱转到安全账户配合调查，还不能告诉家人",
@@ -55,7 +58,7 @@ func TestEndToEnd(t *testing.T) {
 			srv := llmtest.NewServer()
 			defer srv.Close()
 			srv.Default(r.reply)
-			c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), Model: "m", Timeout: timeout})
+			c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), Model: "m", Timeout: timeout, Hotline: "96110", Police: "110"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +87,7 @@ func TestEndToEnd(t *testing.T) {
 		reason := "真正的公检法不会要求转账到“安全账户”"
 		question := "对方有没有让你下载屏幕共享软件？"
 		srv.Default(llmtest.Answer("police", "high", []string{reason}, question))
-		c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), Model: "m", Timeout: timeout})
+		c, err := llm.New(llm.Options{BaseURL: srv.BaseURL(), Model: "m", Timeout: timeout, Hotline: "96110", Police: "110"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,15 +33,14 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
+	"github.com/fanzha/fanzha/conversation"
 )
 
 // Defaults for Options.
 const (
-	DefaultAPI          = "https://api.telegram.org"
 	DefaultPollTimeout  = 30 * time.Second
 	DefaultWorkers      = 32
 	DefaultDrainTimeout = 10 * time.Second
-	DefaultSessionTTL   = 24 * time.Hour
 	// seenTTL is how long a webhook update id is remembered against
 	// redelivery.
 	seenTTL = time.Hour
@@ -55,21 +54,11 @@ const (
 	maxBody = 1 << 20
 )
 
-// Classifier assesses a text; *classifier.Classifier is one.
-type Classifier interface {
-	Classify(ctx context.Context, text string) fanzha.Assessment
-}
-
-// Advisor renders replies; *advice.Advisor is one.
+// Advisor renders verdicts and names types; *advice.Advisor is one.
 type Advisor interface {
-	Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply
-	StopPayment(lang fanzha.Lang) advice.Reply
+	Render(w advice.View) advice.Reply
 	// TypeName is a scam type's official name.
 	TypeName(t fanzha.ScamType, lang fanzha.Lang) string
-	// Question is a type's deciding question, false when it has none.
-	Question(t fanzha.ScamType) (fanzha.Text, bool)
-	// WatchFor lists up to n of a type's red flags.
-	WatchFor(t fanzha.ScamType, lang fanzha.Lang, n int) []string
 }
 
 // Review is the officers' side the bot works with: the queue cases are
@@ -83,8 +72,8 @@ type Review interface {
 	IsOfficer(user int64) bool
 }
 
-// Options configure a Bot. Token, Classifier, Advisor, Sessions and
-// Updates are required.
+// Options configure a Bot. Token, Conversation, Sessions and Updates are
+// required.
 type Options struct {
 	Token string
 	// API is the Bot API base URL; the bot calls API/bot<token>/<method>.
@@ -98,20 +87,14 @@ type Options struct {
 	WebhookSecret string
 	// RatePerMinute is the per-user message limit; 0 means no limit.
 	RatePerMinute int
-	// Hotline and Police are the numbers the bot's own texts give.
-	Hotline, Police string
 	// SessionTTL is how long a conversation is kept without activity.
 	SessionTTL time.Duration
 
-	Classifier Classifier
-	// Assess, when set, judges what users ask about instead of
-	// Classifier.Classify: it also gets the user's key ("tg:<user id>"),
-	// for an assistant's per-user limits (assist.Engine.Assess).
-	Assess  func(ctx context.Context, userKey, text string) fanzha.Assessment
+	// Conversation decides every verdict and what to say; the bot only
+	// translates Telegram to and from it.
+	Conversation *conversation.Service
+	// Advisor renders verdicts; the conversation's advisor when nil.
 	Advisor Advisor
-	// Accumulate merges a conversation's assessment with a new message's
-	// (classifier.Accumulate). Nil: each message stands alone.
-	Accumulate func(prev, cur fanzha.Assessment) fanzha.Assessment
 	// Sessions keeps conversations; Updates the polling offset and the
 	// webhook updates seen (session.Memory is both).
 	Sessions fanzha.SessionStore
@@ -147,9 +130,13 @@ type Options struct {
 // then Run until the context is cancelled.
 type Bot struct {
 	opts    Options
-	log     *slog.Logger
-	metrics *Metrics
-	redact  *redactor
+	conv    *conversation.Service
+	advisor Advisor
+	// hotline and police are the numbers the bot's own texts give.
+	hotline, police string
+	log             *slog.Logger
+	metrics         *Metrics
+	redact          *redactor
 
 	pollClient *http.Client
 	sendClient *http.Client
@@ -175,25 +162,24 @@ func New(o Options) (*Bot, error) {
 	if o.Token == "" {
 		return nil, errors.New("bot: no Telegram token")
 	}
-	if o.Classifier == nil || o.Advisor == nil {
-		return nil, errors.New("bot: a classifier and an advisor are required")
+	if o.Conversation == nil {
+		return nil, errors.New("bot: a conversation service is required")
+	}
+	if o.Advisor == nil {
+		o.Advisor = o.Conversation.Advisor()
 	}
 	if o.Sessions == nil || o.Updates == nil {
 		return nil, errors.New("bot: a session store and an update log are required")
 	}
+	// The Bot API URL and the session lifetime have their defaults in
+	// config, like every setting a user may change.
 	if o.API == "" {
-		o.API = DefaultAPI
-	}
-	o.API = strings.TrimRight(o.API, "/")
-	if o.Hotline == "" {
-		o.Hotline = "96110"
-	}
-	if o.Police == "" {
-		o.Police = "110"
+		return nil, errors.New("bot: no Bot API URL")
 	}
 	if o.SessionTTL <= 0 {
-		o.SessionTTL = DefaultSessionTTL
+		return nil, errors.New("bot: the session lifetime must be positive")
 	}
+	o.API = strings.TrimRight(o.API, "/")
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -215,7 +201,8 @@ func New(o Options) (*Bot, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	b := &Bot{opts: o, metrics: o.Metrics}
+	adv := o.Conversation.Advisor()
+	b := &Bot{opts: o, metrics: o.Metrics, conv: o.Conversation, advisor: o.Advisor, hotline: adv.Hotline(), police: adv.Police()}
 	b.webhookSecret = o.WebhookSecret
 	if o.WebhookURL != "" {
 		u, err := url.Parse(o.WebhookURL)
@@ -405,7 +392,7 @@ func (b *Bot) sorry(in *incoming) {
 	if m == nil || m.Chat == nil || !m.Chat.IsPrivate() {
 		return
 	}
-	_ = b.sendPlain(b.hardCtx, m.Chat.ID, 0, b.textf("bot_error", fanzha.ZH, b.opts.Hotline), nil)
+	_ = b.sendPlain(b.hardCtx, m.Chat.ID, 0, b.textf("bot_error", fanzha.ZH, b.hotline), nil)
 }
 
 // dispatch queues an update for its chat.

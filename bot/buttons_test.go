@@ -22,7 +22,7 @@ func TestButtons(t *testing.T) {
 		{name: "Chinese", text: scamZH, paid: "我已经转账了", officer: "请民警看看",
 			wantPaid: []string{"止付", "110"}, wantOfficer: []string{"民警审核功能还没有开通", "96110"}, wantAfter: "你说钱已经转出"},
 		{name: "English", text: scamEN, paid: "I already paid", officer: "Ask an officer",
-			wantPaid: []string{"stop-payment", "110"}, wantOfficer: []string{"not set up yet", "96110"}, wantAfter: "money has already left"},
+			wantPaid: []string{"stop-payment", "110"}, wantOfficer: []string{"not set up yet", "96110"}, wantAfter: "Money already sent"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

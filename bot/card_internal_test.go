@@ -16,7 +16,11 @@ func TestFitCardTerminates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Bot{opts: Options{Advisor: advice.New(corpus, advice.Options{})}}
+	adv, err := advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Bot{opts: Options{Advisor: adv}}
 	huge := "¥1" + strings.Repeat("0", 5000) + "元"
 	c := fanzha.Case{
 		ID: "7", Label: fanzha.Police, Risk: fanzha.RiskHigh,

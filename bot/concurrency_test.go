@@ -8,17 +8,17 @@ import (
 	"testing"
 
 	"github.com/fanzha/fanzha"
-	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/conversation"
 )
 
 // gate is a classifier that records the order it sees texts in and holds
 // texts starting with "HOLD" until released.
 type gate struct {
-	bot.Classifier
-	release chan struct{}
-	mu      sync.Mutex
-	seen    []string
+	classify func(context.Context, string) fanzha.Assessment
+	release  chan struct{}
+	mu       sync.Mutex
+	seen     []string
 }
 
 func (g *gate) Classify(ctx context.Context, text string) fanzha.Assessment {
@@ -32,7 +32,7 @@ func (g *gate) Classify(ctx context.Context, text string) fanzha.Assessment {
 		g.seen = append(g.seen, text)
 		g.mu.Unlock()
 	}
-	return g.Classifier.Classify(ctx, text)
+	return g.classify(ctx, text)
 }
 
 func (g *gate) order(prefix string) []string {
@@ -53,7 +53,7 @@ func (g *gate) order(prefix string) []string {
 func TestChatsInParallelEachInOrder(t *testing.T) {
 	api := bottest.NewServer(t)
 	g := &gate{release: make(chan struct{})}
-	start(t, api, func(o *bot.Options) { g.Classifier = o.Classifier; o.Classifier = g })
+	startWith(t, api, func(o *conversation.Options) { g.classify = o.Classify; o.Classify = g.Classify }, nil)
 
 	const slow, fast = 1, 2
 	api.Push(bottest.Private(slow, "HOLD "+benignZH))

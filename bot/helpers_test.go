@@ -16,7 +16,8 @@ import (
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/classifier"
-	"github.com/fanzha/fanzha/knowledge"
+	"github.com/fanzha/fanzha/conversation"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -30,34 +31,12 @@ const (
 	policeSMS = "【公安提示】您名下身份证涉嫌一起跨境洗钱案，请于今日17时前致电配合调查，并将资金转入安全账户进行资金清查。"
 )
 
-var (
-	engineOnce sync.Once
-	engineCls  *classifier.Classifier
-	engineAdv  *advice.Advisor
-	engineErr  error
-)
+// engine is the real classifier and advisor, built once per test binary.
+func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) { return testkit.Engine(tb) }
 
-// engine builds the real classifier and advisor once per test binary.
-func engine(tb testing.TB) (*classifier.Classifier, *advice.Advisor) {
-	tb.Helper()
-	engineOnce.Do(func() {
-		corpus, err := knowledge.Embedded()
-		if err != nil {
-			engineErr = err
-			return
-		}
-		idx, err := knowledge.NewIndex(corpus)
-		if err != nil {
-			engineErr = err
-			return
-		}
-		engineCls = classifier.New(idx)
-		engineAdv = advice.New(corpus, advice.Options{Hotline: "96110", Police: "110"})
-	})
-	if engineErr != nil {
-		tb.Fatal(engineErr)
-	}
-	return engineCls, engineAdv
+func engineAdvisor(tb testing.TB) *advice.Advisor {
+	_, adv := engine(tb)
+	return adv
 }
 
 // logBuffer collects log output safely across goroutines.
@@ -95,21 +74,52 @@ type harness struct {
 // it until the test ends or stop is called.
 func start(t testing.TB, api *bottest.Server, mod func(*bot.Options)) *harness {
 	t.Helper()
-	cls, adv := engine(t)
+	return startWith(t, api, nil, mod)
+}
+
+// newConversation is the real conversation service on the shared engine,
+// checking the blocklist of review when it is set.
+func newConversation(tb testing.TB, review bot.Review, mod func(*conversation.Options)) *conversation.Service {
+	tb.Helper()
+	cls, adv := engine(tb)
+	co := conversation.Options{Classify: cls.Classify, Advisor: adv}
+	if review != nil {
+		co.Blocklist = review
+	}
+	if mod != nil {
+		mod(&co)
+	}
+	c, err := conversation.New(co)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// startWith is start with the conversation's options changed by convMod
+// (the blocklist is the bot's Review unless convMod says otherwise).
+func startWith(t testing.TB, api *bottest.Server, convMod func(*conversation.Options), mod func(*bot.Options)) *harness {
+	t.Helper()
 	h := &harness{api: api, store: session.NewMemory(), logs: &logBuffer{}}
 	o := bot.Options{
 		Token:       api.Token,
 		API:         api.URL(),
-		Classifier:  cls,
-		Advisor:     adv,
-		Accumulate:  classifier.Accumulate,
 		Sessions:    h.store,
 		Updates:     h.store,
+		SessionTTL:  24 * time.Hour,
 		Logger:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		PollTimeout: 2 * time.Second,
 	}
 	if mod != nil {
 		mod(&o)
+	}
+	if o.Conversation == nil {
+		o.Conversation = newConversation(t, o.Review, func(co *conversation.Options) {
+			co.Logger = o.Logger
+			if convMod != nil {
+				convMod(co)
+			}
+		})
 	}
 	b, err := bot.New(o)
 	if err != nil {
@@ -144,13 +154,7 @@ func (h *harness) stop() error {
 // waitFor polls cond until it holds, failing the test after 20 s.
 func waitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(tb, 20*time.Second, cond, "timed out waiting for "+what)
 }
 
 // callsTo returns every sendMessage call to chat, failed ones included.

@@ -2,23 +2,25 @@ package bot
 
 import (
 	"fmt"
-	"io"
-	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // latencyBuckets are the upper bounds (seconds) of the update-to-reply
 // latency histogram.
 var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-// Metrics counts what the bot does, for Prometheus. It writes the text
-// exposition format itself (no client library): updates by kind, replies by
-// risk and scam type, the update-to-reply latency histogram and errors by
-// kind. It is safe for concurrent use.
+// Metrics counts what the bot does, for Prometheus: updates by kind,
+// replies by risk and scam type, the update-to-reply latency histogram,
+// errors by kind and the review, blocklist and follow-up events. It is a
+// prometheus.Collector: register it, and client_golang writes the
+// exposition format. It is safe for concurrent use.
 type Metrics struct {
 	mu       sync.Mutex
 	updates  map[string]uint64
@@ -164,67 +166,79 @@ func (m *Metrics) Snapshot() map[string]uint64 {
 	return out
 }
 
-// WriteTo writes the metrics in the Prometheus text exposition format.
-func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
-	var b strings.Builder
+var _ prometheus.Collector = (*Metrics)(nil)
+
+// Describe sends the descriptions of the metrics (prometheus.Collector).
+func (m *Metrics) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(m, ch) }
+
+// Collect sends the current values (prometheus.Collector); client_golang
+// writes the exposition format.
+func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.mu.Lock()
-	counter := func(name, help string, vals map[string]uint64, label string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
-		for _, k := range sortedKeys(vals) {
-			fmt.Fprintf(&b, "%s{%s=\"%s\"} %d\n", name, label, escapeLabel(k), vals[k])
-		}
+	defer m.mu.Unlock()
+	counter := func(name, help string, value uint64, labels map[string]string) {
+		names, values := split(labels)
+		ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, names, nil), prometheus.CounterValue, float64(value), values...)
 	}
-	counter("fanzha_updates_total", "Telegram updates received, by kind.", m.updates, "kind")
-	fmt.Fprintf(&b, "# HELP fanzha_replies_total Assessment replies sent, by risk and scam type.\n# TYPE fanzha_replies_total counter\n")
-	rk := make([][2]string, 0, len(m.replies))
-	for k := range m.replies {
-		rk = append(rk, k)
+	for _, k := range sortedKeys(m.updates) {
+		counter("fanzha_updates_total", "Telegram updates received, by kind.", m.updates[k], map[string]string{"kind": k})
 	}
-	sort.Slice(rk, func(i, j int) bool {
-		if rk[i][0] != rk[j][0] {
-			return rk[i][0] < rk[j][0]
-		}
-		return rk[i][1] < rk[j][1]
-	})
-	for _, k := range rk {
-		fmt.Fprintf(&b, "fanzha_replies_total{risk=\"%s\",type=\"%s\"} %d\n", escapeLabel(k[0]), escapeLabel(k[1]), m.replies[k])
+	for k, v := range m.replies {
+		counter("fanzha_replies_total", "Assessment replies sent, by risk and scam type.", v, map[string]string{"risk": k[0], "type": k[1]})
 	}
-	counter("fanzha_errors_total", "Errors, by kind.", m.errors, "kind")
-	fmt.Fprintf(&b, "# HELP fanzha_rate_limited_total Messages dropped by the per-user rate limit.\n# TYPE fanzha_rate_limited_total counter\nfanzha_rate_limited_total %d\n", m.limited)
-	fmt.Fprintf(&b, "# HELP fanzha_duplicate_updates_total Redelivered updates dropped.\n# TYPE fanzha_duplicate_updates_total counter\nfanzha_duplicate_updates_total %d\n", m.dupes)
-	fmt.Fprintf(&b, "# HELP fanzha_updates_in_flight Updates received and not yet handled.\n# TYPE fanzha_updates_in_flight gauge\nfanzha_updates_in_flight %d\n", m.inflight)
+	for _, k := range sortedKeys(m.errors) {
+		counter("fanzha_errors_total", "Errors, by kind.", m.errors[k], map[string]string{"kind": k})
+	}
+	counter("fanzha_rate_limited_total", "Messages dropped by the per-user rate limit.", m.limited, nil)
+	counter("fanzha_duplicate_updates_total", "Redelivered updates dropped.", m.dupes, nil)
+	ch <- prometheus.MustNewConstMetric(prometheus.NewDesc("fanzha_updates_in_flight", "Updates received and not yet handled.", nil, nil),
+		prometheus.GaugeValue, float64(m.inflight))
 	for _, fam := range eventFamilies {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", fam.name, fam.help, fam.name)
 		series := m.events[fam.name]
 		if len(series) == 0 {
-			fmt.Fprintf(&b, "%s 0\n", fam.name)
+			counter(fam.name, fam.help, 0, nil)
 			continue
 		}
-		for _, labels := range sortedKeys(series) {
-			if labels == "" {
-				fmt.Fprintf(&b, "%s %d\n", fam.name, series[labels])
-			} else {
-				fmt.Fprintf(&b, "%s{%s} %d\n", fam.name, labels, series[labels])
-			}
+		for labels, v := range series {
+			counter(fam.name, fam.help, v, parseLabels(labels))
 		}
 	}
-	name := "fanzha_update_duration_seconds"
-	fmt.Fprintf(&b, "# HELP %s Time from receiving an update to having handled it (reply sent).\n# TYPE %s histogram\n", name, name)
+	buckets := make(map[float64]uint64, len(latencyBuckets))
 	var cum uint64
 	for i, le := range latencyBuckets {
 		cum += m.buckets[i]
-		fmt.Fprintf(&b, "%s_bucket{le=\"%s\"} %d\n", name, strconv.FormatFloat(le, 'g', -1, 64), cum)
+		buckets[le] = cum
 	}
-	fmt.Fprintf(&b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %s\n%s_count %d\n", name, m.count, name, strconv.FormatFloat(m.sum, 'g', -1, 64), name, m.count)
-	m.mu.Unlock()
-	n, err := io.WriteString(w, b.String())
-	return int64(n), err
+	ch <- prometheus.MustNewConstHistogram(prometheus.NewDesc("fanzha_update_duration_seconds",
+		"Time from receiving an update to having handled it (reply sent).", nil, nil), m.count, m.sum, buckets)
 }
 
-// ServeHTTP serves the metrics at /metrics.
-func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	_, _ = m.WriteTo(w)
+// split returns a label set's names and values, in name order.
+func split(labels map[string]string) (names, values []string) {
+	for k := range labels {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		values = append(values, labels[k])
+	}
+	return names, values
+}
+
+// labelPair matches one k="v" of an event's label string.
+var labelPair = regexp.MustCompile(`([a-z_]+)="((?:[^"\\]|\\.)*)"`)
+
+// parseLabels reads an event's `k="v",…` label string.
+func parseLabels(s string) map[string]string {
+	out := map[string]string{}
+	for _, m := range labelPair.FindAllStringSubmatch(s, -1) {
+		if v, err := strconv.Unquote(`"` + m[2] + `"`); err == nil {
+			out[m[1]] = v
+		} else {
+			out[m[1]] = m[2]
+		}
+	}
+	return out
 }
 
 func sortedKeys(m map[string]uint64) []string {
@@ -234,8 +248,4 @@ func sortedKeys(m map[string]uint64) []string {
 	}
 	sort.Strings(ks)
 	return ks
-}
-
-func escapeLabel(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/fanzha/fanzha"
-	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/conversation"
 )
 
 func TestPrivateChat(t *testing.T) {
@@ -23,15 +23,15 @@ func TestPrivateChat(t *testing.T) {
 		wantButtons map[string]bool // button labels under the last reply
 	}{
 		{name: "zh scam", texts: []string{scamZH}, want: []string{"高风险", "冒充公检法", "96110"},
-			wantButtons: map[string]bool{"我已经转账了": true, "请民警看看": true}},
+			wantButtons: map[string]bool{"我已经转账了": true, "请民警看看": true, "详细说明": true}},
 		{name: "en scam", texts: []string{scamEN}, want: []string{"High risk", "96110"}, notWant: []string{"高风险"},
-			wantButtons: map[string]bool{"I already paid": true, "Ask an officer": true}},
+			wantButtons: map[string]bool{"I already paid": true, "Ask an officer": true, "More": true}},
 		{name: "zh benign", texts: []string{benignZH}, want: []string{"暂未发现诈骗迹象"}, wantButtons: map[string]bool{}},
 		{name: "en benign", texts: []string{benignEN}, want: []string{"No sign of fraud"}, wantButtons: map[string]bool{}},
 		{name: "lang en then Chinese", texts: []string{"/lang en", scamZH}, want: []string{"High risk"}, notWant: []string{"高风险"}},
 		{name: "lang zh then English", texts: []string{"/lang zh", scamEN}, want: []string{"高风险"}},
 		{name: "lang usage", texts: []string{"/lang fr"}, want: []string{"/lang zh", "/lang en"}},
-		{name: "start says both languages", texts: []string{"/start"}, want: []string{"你好，我是反诈助手", "Hello, I am Fanzha", "/forget", "24"}},
+		{name: "start in the client's language", texts: []string{"/start"}, want: []string{"你好，我是反诈助手", "/forget", "24"}, notWant: []string{"Hello, I am Fanzha"}},
 		{name: "start after English", texts: []string{benignEN, "/start"}, want: []string{"Hello, I am Fanzha"}, notWant: []string{"你好"}},
 		{name: "help", texts: []string{"/help"}, want: []string{"/new", "/lang", "/hotline", "/forget", "/check"}},
 		{name: "hotline", texts: []string{"/hotline"}, want: []string{"96110", "110"}},
@@ -122,7 +122,7 @@ func TestForwardedMessages(t *testing.T) {
 			if got, want := reply.Params.Get("reply_to_message_id"), strconv.FormatInt(msg["message_id"].(int64), 10); got != want {
 				t.Errorf("reply_to_message_id = %q, want %q", got, want)
 			}
-			if len(bottest.Buttons(reply)) != 2 {
+			if len(bottest.Buttons(reply)) != 3 {
 				t.Errorf("want both buttons under a risky forwarded message, got %v", bottest.Buttons(reply))
 			}
 		})
@@ -180,15 +180,15 @@ func TestAssessGetsUserKey(t *testing.T) {
 	api := bottest.NewServer(t)
 	var mu sync.Mutex
 	var keys []string
-	start(t, api, func(o *bot.Options) {
-		cls := o.Classifier
+	startWith(t, api, func(o *conversation.Options) {
+		cls := o.Classify
 		o.Assess = func(ctx context.Context, user, text string) fanzha.Assessment {
 			mu.Lock()
 			keys = append(keys, user)
 			mu.Unlock()
-			return cls.Classify(ctx, text)
+			return cls(ctx, text)
 		}
-	})
+	}, nil)
 	api.Push(bottest.Private(31, scamZH))
 	api.Push(bottest.Group(-31, 32, "/check "+scamZH))
 	api.WaitSent(t, 31, 1)

@@ -281,8 +281,13 @@ func TestReviewConsentChoices(t *testing.T) {
 		check["reply_to_message"] = target
 		api.Push(bottest.Wrap(check))
 		v := api.WaitSent(t, group, 1)[0]
-		id := press(api, user, v, bottest.GroupChat(group), "请民警看看")
-		if a := answerOf(t, api, id); a.Params.Get("show_alert") != "true" || !strings.Contains(a.Params.Get("text"), "私聊") {
+		if got := bottest.Buttons(v); got["请民警看看"] != "" || got["我已经转账了"] != "" {
+			t.Fatalf("personal buttons under a group verdict: %v", got)
+		}
+		// A button of an older verdict, tapped in the group, is refused.
+		u := bottest.Callback(user, bottest.SentMessage(v, bottest.GroupChat(group), bottest.NewMessageID()), "fz1:officer:zh")
+		api.Push(u)
+		if a := answerOf(t, api, u["callback_query"].(map[string]any)["id"].(string)); a.Params.Get("show_alert") != "true" || !strings.Contains(a.Params.Get("text"), "私聊") {
 			t.Errorf("answer = %v", a.Params)
 		}
 	})

@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
+	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -163,18 +166,20 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	}
 }
 
-type panicky struct{ bot.Classifier }
+type panicky struct {
+	classify func(context.Context, string) fanzha.Assessment
+}
 
 func (p panicky) Classify(ctx context.Context, text string) fanzha.Assessment {
 	if strings.Contains(text, "PANIC") {
 		panic("classifier exploded")
 	}
-	return p.Classifier.Classify(ctx, text)
+	return p.classify(ctx, text)
 }
 
 func TestPanicRecovered(t *testing.T) {
 	api := bottest.NewServer(t)
-	h := start(t, api, func(o *bot.Options) { o.Classifier = panicky{o.Classifier} })
+	h := startWith(t, api, func(o *conversation.Options) { o.Classify = panicky{o.Classify}.Classify }, nil)
 	const user = 66
 	api.Push(bottest.Private(user, "PANIC please"))
 	api.Push(bottest.Private(user, scamZH))
@@ -209,10 +214,9 @@ func TestTokenNeverLogged(t *testing.T) {
 	t.Run("no server at start", func(t *testing.T) {
 		api := bottest.NewServer(t)
 		api.Close()
-		cls, adv := engine(t)
 		logs := &logBuffer{}
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store,
+		b, err := bot.New(bot.Options{Token: bottest.Token, API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store, SessionTTL: time.Hour,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 		if err != nil {
 			t.Fatal(err)
@@ -230,9 +234,8 @@ func TestTokenNeverLogged(t *testing.T) {
 	})
 	t.Run("wrong token", func(t *testing.T) {
 		api := bottest.NewServer(t)
-		cls, adv := engine(t)
 		store := session.NewMemory()
-		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Classifier: cls, Advisor: adv, Sessions: store, Updates: store})
+		b, err := bot.New(bot.Options{Token: "999:wrong-token-secret-part", API: api.URL(), Conversation: newConversation(t, nil, nil), Sessions: store, Updates: store, SessionTTL: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,8 +331,8 @@ func TestRateLimit(t *testing.T) {
 // longAdvisor adds hundreds of lines to every reply.
 type longAdvisor struct{ bot.Advisor }
 
-func (l longAdvisor) Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply {
-	r := l.Advisor.Reply(a, lang)
+func (l longAdvisor) Render(w advice.View) advice.Reply {
+	r := l.Advisor.Render(w)
 	lines := make([]string, 300)
 	for i := range lines {
 		lines[i] = fmt.Sprintf("第%d条：不要向“安全账户”转账 <注意> & 先打电话核实 🚨", i+1)
@@ -340,7 +343,7 @@ func (l longAdvisor) Reply(a fanzha.Assessment, lang fanzha.Lang) advice.Reply {
 
 func TestLongReplySplit(t *testing.T) {
 	api := bottest.NewServer(t)
-	h := start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{o.Advisor} })
+	h := start(t, api, func(o *bot.Options) { o.Advisor = longAdvisor{engineAdvisor(t)} })
 	const user = 99
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -500,7 +503,9 @@ func TestMetricsAndHealth(t *testing.T) {
 	api.Push(bottest.Private(2, benignZH))
 	api.WaitSent(t, 0, 2)
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", h.bot.Metrics())
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(h.bot.Metrics())
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/readyz", h.bot.ServeReady)
 	mux.HandleFunc("/healthz", bot.Health)
 	srv := newServer(t, mux)
@@ -512,7 +517,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		`# TYPE fanzha_update_duration_seconds histogram`,
 		`fanzha_update_duration_seconds_bucket{le="+Inf"} 2`,
 		`fanzha_update_duration_seconds_count 2`,
-		`# TYPE fanzha_errors_total counter`,
+		`# TYPE fanzha_review_cases_submitted_total counter`,
 	)
 	get(t, srv+"/healthz", 200)
 	get(t, srv+"/readyz", 200)

@@ -19,8 +19,9 @@ type incoming struct {
 	received time.Time
 	u        tgbotapi.Update
 	// fwd is the origin of u.Message when it was forwarded, replyFwd that
-	// of the message it replies to; nil when not forwarded.
-	fwd, replyFwd *forward
+	// of the message it replies to, cbReplyFwd that of the message a
+	// pressed button's message replies to; nil when not forwarded.
+	fwd, replyFwd, cbReplyFwd *forward
 }
 
 // forward says where a forwarded message came from. It holds no name: the
@@ -32,7 +33,10 @@ type forward struct {
 }
 
 type rawUpdate struct {
-	Message *rawMessage `json:"message"`
+	Message       *rawMessage `json:"message"`
+	CallbackQuery *struct {
+		Message *rawMessage `json:"message"`
+	} `json:"callback_query"`
 }
 
 type rawMessage struct {
@@ -81,6 +85,9 @@ func decodeUpdate(raw []byte, received time.Time) (*incoming, int64, error) {
 		if ru.Message.ReplyToMessage != nil {
 			in.replyFwd = forwardOf(ru.Message.ReplyToMessage)
 		}
+	}
+	if q := ru.CallbackQuery; q != nil && q.Message != nil && q.Message.ReplyToMessage != nil {
+		in.cbReplyFwd = forwardOf(q.Message.ReplyToMessage)
 	}
 	return in, id, nil
 }

@@ -38,6 +38,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/fanzha/fanzha"
@@ -74,7 +75,7 @@ type Options struct {
 	// MaxTokens bounds the answer (default 600).
 	MaxTokens int
 	// Hotline and Police are the only numbers the model is told it may
-	// mention (defaults 96110 and 110).
+	// mention; required (their defaults live in config).
 	Hotline, Police string
 	// DefaultBackoff is the wait after a 429 that has no usable
 	// Retry-After header (default 5s); MaxBackoff caps any wait (default 10m).
@@ -117,11 +118,8 @@ func New(o Options) (*Client, error) {
 	if o.MaxTokens <= 0 {
 		o.MaxTokens = 600
 	}
-	if o.Hotline == "" {
-		o.Hotline = "96110"
-	}
-	if o.Police == "" {
-		o.Police = "110"
+	if o.Hotline == "" || o.Police == "" {
+		return nil, errors.New("llm: the hotline and police numbers are required")
 	}
 	if o.DefaultBackoff <= 0 {
 		o.DefaultBackoff = 5 * time.Second
@@ -507,24 +505,26 @@ func (c *Client) Stats() Stats {
 	return s
 }
 
-// WriteMetrics writes the counters in the Prometheus text format.
-func (c *Client) WriteMetrics(w io.Writer) error {
+var _ prometheus.Collector = (*Client)(nil)
+
+// Describe sends the metrics' descriptions (prometheus.Collector).
+func (c *Client) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
+
+// Collect sends the counters (prometheus.Collector).
+func (c *Client) Collect(ch chan<- prometheus.Metric) {
 	s := c.Stats()
-	var b strings.Builder
-	counter := func(name, help string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+	counter := func(name, help string, v int64, label, value string) {
+		var names, values []string
+		if label != "" {
+			names, values = []string{label}, []string{value}
+		}
+		ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, names, nil), prometheus.CounterValue, float64(v), values...)
 	}
-	counter("fanzha_llm_client_requests_total", "HTTP requests sent to the LLM provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_requests_total %d\n", s.Requests)
-	counter("fanzha_llm_client_answers_total", "Valid answers received from the LLM provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_answers_total %d\n", s.Answers)
-	counter("fanzha_llm_client_failures_total", "LLM calls that gave no usable answer, by kind.")
+	counter("fanzha_llm_client_requests_total", "HTTP requests sent to the LLM provider.", s.Requests, "", "")
+	counter("fanzha_llm_client_answers_total", "Valid answers received from the LLM provider.", s.Answers, "", "")
 	for _, k := range fanzha.FailureKinds {
-		fmt.Fprintf(&b, "fanzha_llm_client_failures_total{kind=%q} %d\n", k, s.Failures[k])
+		counter("fanzha_llm_client_failures_total", "LLM calls that gave no usable answer, by kind.", s.Failures[k], "kind", string(k))
 	}
-	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.")
-	fmt.Fprintf(&b, "fanzha_llm_client_tokens_total{type=\"prompt\"} %d\n", s.PromptTokens)
-	fmt.Fprintf(&b, "fanzha_llm_client_tokens_total{type=\"completion\"} %d\n", s.CompletionTokens)
-	_, err := io.WriteString(w, b.String())
-	return err
+	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.", s.PromptTokens, "type", "prompt")
+	counter("fanzha_llm_client_tokens_total", "Tokens reported by the provider.", s.CompletionTokens, "type", "completion")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -27,7 +28,7 @@ var hardPolice = fanzha.Assessment{
 
 func newClient(t *testing.T, srv *llmtest.Server, mod func(*llm.Options)) *llm.Client {
 	t.Helper()
-	o := llm.Options{BaseURL: srv.BaseURL(), APIKey: testKey, Model: "deepseek-chat", Timeout: 2 * time.Second}
+	o := llm.Options{BaseURL: srv.BaseURL(), APIKey: testKey, Model: "deepseek-chat", Timeout: 2 * time.Second, Hotline: "96110", Police: "110"}
 	if mod != nil {
 		mod(&o)
 	}
@@ -398,10 +399,7 @@ func TestWriteMetrics(t *testing.T) {
 	srv.Enqueue(llmtest.HTML(http.StatusBadGateway))
 	c := newClient(t, srv, nil)
 	_, _ = c.Review(context.Background(), "x", hardPolice)
-	var b bytes.Buffer
-	if err := c.WriteMetrics(&b); err != nil {
-		t.Fatal(err)
-	}
+	b := bytes.NewBufferString(testkit.MetricsText(t, c))
 	for _, s := range []string{
 		"fanzha_llm_client_requests_total 1\n",
 		`fanzha_llm_client_failures_total{kind="server_error"} 1`,

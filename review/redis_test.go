@@ -13,6 +13,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/internal/redisconn"
 	"github.com/fanzha/fanzha/internal/redistest"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
 )
@@ -315,7 +316,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	srv.Start(t)
-	redistest.Eventually(t, 10*time.Second, func() bool { _, err := q.Get(ctx, id); return err == nil }, "no recovery")
+	testkit.Eventually(t, 10*time.Second, func() bool { _, err := q.Get(ctx, id); return err == nil }, "no recovery")
 	id2, err := q.Submit(ctx, sampleCase(fanzha.Romance))
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +349,7 @@ func TestRedisStreamLost(t *testing.T) {
 	}
 	srv.Kill(t) // no AOF: everything is gone
 	srv.Start(t)
-	redistest.Eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		_, err := q.Submit(ctx, sampleCase(fanzha.Romance))
 		return err == nil
 	}, "no recovery")

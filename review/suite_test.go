@@ -3,6 +3,7 @@ package review_test
 import (
 	"context"
 	"errors"
+	"github.com/fanzha/fanzha/conversation"
 	"math"
 	"slices"
 	"strings"
@@ -293,7 +294,7 @@ func testBlocklist(t *testing.T, mk newStore) {
 	}
 	// The reply that a later message gets.
 	a := fanzha.Assessment{Label: fanzha.None, Risk: fanzha.RiskNone}
-	review.Escalate(&a, hits[:1])
+	conversation.Escalate(&a, hits[:1])
 	if a.Risk != fanzha.RiskHigh || a.Flags[0].Text.ZH != "该号码已被民警确认用于诈骗" {
 		t.Fatalf("escalated = %+v", a)
 	}

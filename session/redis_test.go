@@ -15,6 +15,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/internal/redisconn"
 	"github.com/fanzha/fanzha/internal/redistest"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -101,7 +102,7 @@ func TestRedisSessions(t *testing.T) {
 		if _, err := r.Get(ctx, "tg:3"); err != nil {
 			t.Fatalf("expired despite the renewal: %v", err)
 		}
-		redistest.Eventually(t, 3*time.Second, func() bool {
+		testkit.Eventually(t, 3*time.Second, func() bool {
 			_, err := r.Get(ctx, "tg:3")
 			return errors.Is(err, fanzha.ErrNotFound)
 		}, "session still there after its TTL")
@@ -272,7 +273,7 @@ func TestRedisMarkSeen(t *testing.T) {
 		if first, _ := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond); !first {
 			t.Fatal("not first")
 		}
-		redistest.Eventually(t, 3*time.Second, func() bool {
+		testkit.Eventually(t, 3*time.Second, func() bool {
 			first, err := a.MarkSeen(ctx, "bot3", 9, 200*time.Millisecond)
 			return err == nil && first
 		}, "seen mark never expired")
@@ -320,7 +321,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	srv.Start(t)
-	redistest.Eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:8")
 		return err == nil
 	}, "store did not recover after Redis came back")
@@ -359,7 +360,7 @@ func TestRedisSlow(t *testing.T) {
 		}
 	}
 	srv.Resume(t)
-	redistest.Eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		_, err := r.Get(ctx, "tg:1")
 		return err == nil
 	}, "no recovery after Redis resumed")
@@ -382,7 +383,7 @@ func TestRedisDownAtStart(t *testing.T) {
 		t.Fatalf("Get with Redis down: %v", err)
 	}
 	srv.Start(t)
-	redistest.Eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
+	testkit.Eventually(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil }, "no recovery")
 	if _, err := r.Get(ctx, "tg:1"); !errors.Is(err, fanzha.ErrNotFound) {
 		t.Fatalf("Get after start: %v", err)
 	}
@@ -424,4 +425,38 @@ func BenchmarkSessionReadWrite(b *testing.B) {
 	}
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// TestRedisOldSessionDecodes: a session stored when recent messages were
+// plain strings ("[转发] …" for forwards, "（回答…" for answers) is read as
+// typed messages, so an upgrade keeps every conversation.
+func TestRedisOldSessionDecodes(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, redistest.Options{})
+	r := openRedis(t, srv, srv.URL, nil)
+	old := `{"assessment":{"label":"police","risk":"high","score":0.9,"paid":false,"lang":"zh","flags":[],"matches":[],"indicators":[]},` +
+		`"recent":["有个警察打电话给我","[转发] 【公安提示】请转入安全账户","（回答关键问题「对方有没有让你转账？」：是）"],"updated":"2025-03-01T09:00:00Z"}`
+	if err := r.Conn().Client.Set(ctx, r.Conn().Key("session", "tg:9"), old, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Get(ctx, "tg:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fanzha.Message{
+		{Kind: fanzha.MsgOwn, Text: "有个警察打电话给我"},
+		{Kind: fanzha.MsgForwarded, Text: "【公安提示】请转入安全账户"},
+		{Kind: fanzha.MsgAnswer, Text: "（回答关键问题「对方有没有让你转账？」：是）"},
+	}
+	if !slices.Equal(s.Recent, want) {
+		t.Fatalf("recent = %+v, want %+v", s.Recent, want)
+	}
+	// Written back, it is typed.
+	if err := r.Put(ctx, "tg:9", s, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := r.Conn().Client.Get(ctx, r.Conn().Key("session", "tg:9")).Result()
+	if !strings.Contains(raw, `"kind":"forwarded"`) {
+		t.Errorf("stored again as %s", raw)
+	}
 }

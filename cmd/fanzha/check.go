@@ -7,47 +7,74 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
-	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/conversation"
 )
 
-// runCheck assesses one text given as arguments (or "-" for stdin).
-func runCheck(ctx context.Context, e *engine, args []string, out io.Writer) error {
+// runCheck assesses one text given as arguments, or read from stdin when
+// the text is "-". It goes through the conversation engine as one message,
+// so it says what the bot would say to it.
+func runCheck(ctx context.Context, conv *conversation.Service, args []string, stdin io.Reader, out io.Writer) error {
 	asJSON := false
 	var words []string
-	for _, a := range args {
-		switch a {
-		case "--json", "-json":
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			words = append(words, args[i+1:]...)
+			i = len(args)
+		case a == "--json" || a == "-json":
 			asJSON = true
+		case a != "-" && strings.HasPrefix(a, "-"):
+			return usageError{fmt.Sprintf("check: unknown flag %s", a)}
 		default:
 			words = append(words, a)
 		}
 	}
-	if len(words) == 0 {
-		return usageError{"check needs a text, e.g. fanzha check \"有人让我把钱转到安全账户\""}
-	}
 	text := strings.Join(words, " ")
-	a := e.assist.Assess(ctx, "cli", text)
+	if text == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, maxLine+1))
+		if err != nil {
+			return fmt.Errorf("check: read stdin: %w", err)
+		}
+		if len(b) > maxLine {
+			return fmt.Errorf("check: the text on stdin is longer than %d bytes", maxLine)
+		}
+		text = string(b)
+	}
+	if strings.TrimSpace(text) == "" {
+		return usageError{"check needs a text, e.g. fanzha check \"有人让我把钱转到安全账户\" (or - to read it from stdin)"}
+	}
+	_, o := conv.Message(ctx, fanzha.Session{}, conversation.Input{Kind: fanzha.MsgOwn, Text: text, Place: conversation.OneShot, UserKey: "cli"})
 	if asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		return enc.Encode(a)
+		return enc.Encode(o.View.Assessment)
 	}
-	_, err := io.WriteString(out, e.advisor.Reply(a, "").Text())
+	_, err := io.WriteString(out, o.Reply.Text())
 	return err
 }
 
-// runChat is a multi-turn conversation in the terminal. Evidence adds up
-// across messages; risk never drops until the user types /new.
-func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error {
-	lang := fanzha.Lang("")
-	var conv fanzha.Assessment
-	var recent []string // the user's earlier messages in this conversation
-	say := func(k string) { fmt.Fprintln(out, advice.Text(k, langOr(lang, fanzha.ZH))) }
-	say("chat_welcome")
+// runChat is a multi-turn conversation in the terminal, through the same
+// engine and the same command table as the bot: evidence adds up across
+// messages, risk never drops until /new, /paid sticks.
+func runChat(ctx context.Context, conv *conversation.Service, in io.Reader, out io.Writer) error {
+	var sess fanzha.Session
+	base := conversation.Input{Place: conversation.Terminal, UserKey: "cli"}
+	show := func(o conversation.Outcome) {
+		switch {
+		case o.Reply != nil:
+			fmt.Fprintln(out, o.Reply.Text())
+		case o.Text != "":
+			fmt.Fprintln(out, o.Text)
+		}
+	}
+	_, welcome := conv.Command(ctx, sess, base, conversation.CmdStart, "")
+	show(welcome)
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for {
@@ -59,54 +86,75 @@ func runChat(ctx context.Context, e *engine, in io.Reader, out io.Writer) error 
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "":
+		line := strings.TrimSpace(cleanLine(sc.Text()))
+		if line == "" {
 			continue
-		case line == "/quit" || line == "/exit":
-			return nil
-		case line == "/new":
-			conv, recent = fanzha.Assessment{}, nil
-			say("chat_new")
-			continue
-		case line == "/help" || line == "/start":
-			say("chat_welcome")
-			continue
-		case strings.HasPrefix(line, "/lang"):
-			switch strings.TrimSpace(strings.TrimPrefix(line, "/lang")) {
-			case "en":
-				lang = fanzha.EN
-			case "zh":
-				lang = fanzha.ZH
-			default:
-				say("lang_usage")
+		}
+		var o conversation.Outcome
+		if p, ok := conversation.ParseCommand(line); ok {
+			info, known := p.Info()
+			if !known || info.Where&conversation.InTerminal == 0 {
+				fmt.Fprintln(out, advice.Text("chat_unknown_command", conv.SessionLang(sess, "")))
 				continue
 			}
-			say("lang_set")
-			continue
-		case line == "/paid":
-			fmt.Fprintln(out, e.advisor.StopPayment(langOr(lang, conv.Lang)).Text())
-			continue
+			sess, o = conv.Command(ctx, sess, base, info.Name, p.Args)
+			if o.Quit {
+				return nil
+			}
+		} else {
+			input := base
+			input.Kind, input.Text = fanzha.MsgOwn, line
+			sess, o = conv.Message(ctx, sess, input)
 		}
-		a := e.assist.Assess(ctx, "cli", line)
-		conv = classifier.Accumulate(conv, a)
-		// Evidence spread over messages adds up: judge them together too.
-		if len(recent) > 0 && conv.Risk < fanzha.RiskHigh {
-			conv = classifier.Accumulate(conv, e.classifier.Classify(ctx, strings.Join(append(recent, line), "\n")))
-		}
-		if recent = append(recent, line); len(recent) > fanzha.MaxRecent {
-			recent = recent[1:]
-		}
-		fmt.Fprintln(out, e.advisor.Reply(conv, langOr(lang, a.Lang)).Text())
+		show(o)
 	}
 }
 
-func langOr(l, def fanzha.Lang) fanzha.Lang {
-	if l != "" {
-		return l
+// cleanLine applies the editing a terminal left in a line and drops what
+// is not text: a backspace or DEL removes the character before it; escape
+// sequences (arrow keys, Home, function keys) and other control
+// characters are removed; tabs become spaces.
+func cleanLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
 	}
-	if def == "" {
-		return fanzha.ZH
+	out := make([]rune, 0, len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == '\b' || r == 0x7f:
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		case r == 0x1b:
+			i += escapeLen(s[i:])
+		case r == '\t':
+			out = append(out, ' ')
+		case unicode.IsControl(r):
+		default:
+			out = append(out, r)
+		}
 	}
-	return def
+	return string(out)
+}
+
+// escapeLen is the length of the rest of an escape sequence after ESC:
+// CSI ("[" parameters, final byte 0x40–0x7e), SS3 ("O" and one byte), or
+// one byte.
+func escapeLen(s string) int {
+	switch {
+	case s == "":
+		return 0
+	case s[0] == '[':
+		for j := 1; j < len(s); j++ {
+			if s[j] >= 0x40 && s[j] <= 0x7e {
+				return j + 1
+			}
+		}
+		return len(s)
+	case s[0] == 'O' && len(s) > 1:
+		return 2
+	}
+	return 1
 }

@@ -39,12 +39,16 @@ type classifyOutput struct {
 }
 
 // runClassify reads JSON lines and writes one verdict per line, in input
-// order, classifying on every core.
-func runClassify(ctx context.Context, e *engine, in io.Reader, out io.Writer) error {
+// order, classifying on every core. A line that cannot be judged gets an
+// error (with its line number) on its output line and on errs; when every
+// line failed, runClassify fails too.
+func runClassify(ctx context.Context, e *engine, in io.Reader, out, errs io.Writer) error {
 	type job struct {
+		n    int
 		line []byte
 		err  string
 		res  chan []byte
+		bad  bool
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *job, workers*64)
@@ -55,17 +59,28 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out io.Writer) er
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.res <- classifyLine(ctx, e, j.line, j.err)
+				b, msg := classifyLine(ctx, e, j.n, j.line, j.err)
+				if msg != "" {
+					j.bad = true
+					j.err = msg
+				}
+				j.res <- b
 			}
 		}()
 	}
 	// The writer drains results in input order.
 	w := bufio.NewWriterSize(out, 64*1024)
 	werr := make(chan error, 1)
+	var lines, failed int
 	go func() {
 		var err error
 		for j := range order {
 			b := <-j.res
+			lines++
+			if j.bad {
+				failed++
+				fmt.Fprintf(errs, "fanzha classify: line %d: %s\n", j.n, j.err)
+			}
 			if err == nil {
 				_, err = w.Write(b)
 			}
@@ -78,13 +93,13 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out io.Writer) er
 
 	r := bufio.NewReaderSize(in, 64*1024)
 	var readErr error
-	for {
+	for n := 1; ; n++ {
 		line, tooLong, err := readLine(r)
 		// Every input line gets an output line, blank ones included, so
 		// outputs stay aligned with inputs; only the empty tail after the
 		// last newline is not a line.
 		if !(errors.Is(err, io.EOF) && len(line) == 0 && !tooLong) {
-			j := &job{line: line, res: make(chan []byte, 1)}
+			j := &job{n: n, line: line, res: make(chan []byte, 1)}
 			switch {
 			case tooLong:
 				j.err = fmt.Sprintf("line longer than %d bytes", maxLine)
@@ -110,7 +125,13 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out io.Writer) er
 	if err := <-werr; err != nil {
 		return err
 	}
-	return readErr
+	if readErr != nil {
+		return readErr
+	}
+	if lines > 0 && failed == lines {
+		return fmt.Errorf("classify: every line failed (%d); want JSON lines {\"text\": \"...\"}", lines)
+	}
+	return nil
 }
 
 // readLine reads one line of at most maxLine bytes; the rest of a longer
@@ -130,7 +151,8 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 	}
 }
 
-func classifyLine(ctx context.Context, e *engine, line []byte, lineErr string) []byte {
+// classifyLine judges line n; msg is its error, "" when it was judged.
+func classifyLine(ctx context.Context, e *engine, n int, line []byte, lineErr string) (b []byte, msg string) {
 	var o classifyOutput
 	var in classifyInput
 	switch {
@@ -161,12 +183,13 @@ func classifyLine(ctx context.Context, e *engine, line []byte, lineErr string) [
 	if o.Error != "" {
 		v = struct {
 			ID    json.RawMessage `json:"id,omitempty"`
+			Line  int             `json:"line"`
 			Error string          `json:"error"`
-		}{o.ID, o.Error}
+		}{o.ID, n, o.Error}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		b = []byte(`{"error":"internal error"}`)
+		b, o.Error = []byte(fmt.Sprintf(`{"line":%d,"error":"internal error"}`, n)), "internal error"
 	}
-	return append(b, '\n')
+	return append(b, '\n'), o.Error
 }

@@ -207,3 +207,81 @@ func TestChatEvidenceAddsUp(t *testing.T) {
 		t.Errorf("two messages of one police script should add up to high risk:\n%s", out)
 	}
 }
+
+// TestChatCommands: the terminal chat routes the bot's commands through the
+// same table; none of them is judged as message text, and /paid sticks.
+func TestChatCommands(t *testing.T) {
+	in := strings.Join([]string{
+		"/hotline", "/help", "/lang fr", "/frobnicate",
+		"有人说我涉嫌洗钱，让我把钱转到安全账户", "/paid", "好的谢谢",
+		"/forget", "好的谢谢", "/lang en", "hello there", "/quit", "never read",
+	}, "\n") + "\n"
+	out, err := cliRun(t, in, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.Split(out, "> ")
+	if len(r) != 13 {
+		t.Fatalf("%d prompts, want 13:\n%s", len(r), out)
+	}
+	checks := []struct {
+		i       int
+		want    []string
+		notWant []string
+	}{
+		{1, []string{"96110", "110"}, []string{"暂未发现", "可疑"}},
+		{2, []string{"/paid", "/forget", "/lang", "/hotline", "/new", "/quit"}, []string{"暂未发现"}},
+		{3, []string{"/lang zh"}, nil},
+		{4, []string{"不认识这个命令"}, []string{"暂未发现"}},
+		{6, []string{"止付"}, nil},
+		{7, []string{"现在立刻做", "110"}, nil}, // paid sticks: stop-payment first
+		{8, []string{"已删除"}, nil},
+		{9, []string{"暂未发现"}, []string{"现在立刻做"}},
+		{10, []string{"Language set to English"}, nil},
+		{11, []string{"No sign of fraud"}, nil},
+	}
+	for _, c := range checks {
+		mustHave(t, r[c.i], c.want, c.notWant)
+	}
+}
+
+// TestChatLineEditing: what a terminal leaves in a line (backspaces, arrow
+// keys' escape sequences, other control characters) is applied or dropped,
+// never judged.
+func TestChatLineEditing(t *testing.T) {
+	tests := map[string]string{
+		"安全账x\b户":               "安全账户",
+		"abc\x7f\x7fd":          "ad",
+		"he\x1b[Dllo\x1b[C":     "hello",
+		"\x1bOAup":              "up",
+		"a\tb\x00c\x07":         "a bc",
+		"/paid\x1b[A":           "/paid",
+		"\b\b开头":                "开头",
+		"plain 普通":              "plain 普通",
+		"half escape \x1b[12;5": "half escape ",
+	}
+	for in, want := range tests {
+		if got := cleanLine(in); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	out, err := cliRun(t, "/paix\bd\x1b[D\n/quit\n", "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustHave(t, out, []string{"止付"}, []string{"不认识这个命令"})
+}
+
+func mustHave(t *testing.T, s string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(s, w) {
+			t.Errorf("want %q in:\n%s", w, s)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(s, w) {
+			t.Errorf("do not want %q in:\n%s", w, s)
+		}
+	}
+}

@@ -14,11 +14,14 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/assist"
 	"github.com/fanzha/fanzha/classifier"
 	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/knowledge"
 )
 
@@ -26,12 +29,14 @@ const usage = `fanzha — 反诈助手 / anti-fraud assistant
 
 usage:
   fanzha chat                     talk in the terminal (same replies as Telegram)
-  fanzha check [--json] TEXT      assess one text
-  fanzha classify                 JSON lines {"text": ...} on stdin → one verdict per line
+  fanzha check [--json] TEXT      assess one text ("-": read it from stdin)
+  fanzha classify [FILE]          JSON lines {"text": ...} (stdin or FILE) → one verdict per line
   fanzha train --out DIR          train the model from training/ and the corpus (deterministic)
   fanzha eval --cv register|author  leave-one-register (author)-out cross-validation
   fanzha eval --data FILE         precision / recall / F1 and confusion matrix on a labelled set
   fanzha serve                    run the Telegram bot (FANZHA_TELEGRAM_TOKEN)
+  fanzha healthcheck [--addr HOST:PORT]
+                                  exit 0 when the bot at FANZHA_LISTEN (or HOST:PORT) is ready
 
 settings: FANZHA_* environment variables or a YAML file (--config FILE or FANZHA_CONFIG).
 `
@@ -114,12 +119,34 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	var run func(*engine) error
 	var mods []func(*assist.Options)
 	switch cmd {
+	case "healthcheck":
+		// No engine: a probe must be quick.
+		return runHealthcheck(ctx, m.Config.Listen, rest, m.Stdout)
 	case "chat":
-		run = func(e *engine) error { return runChat(ctx, e, m.Stdin, m.Stdout) }
+		if len(rest) > 0 {
+			return usageError{fmt.Sprintf("chat: unexpected argument %s", rest[0])}
+		}
+		run = func(e *engine) error {
+			conv, err := m.frontConversation(ctx, e)
+			if err != nil {
+				return err
+			}
+			return runChat(ctx, conv, m.Stdin, m.Stdout)
+		}
 	case "check":
-		run = func(e *engine) error { return runCheck(ctx, e, rest, m.Stdout) }
+		run = func(e *engine) error {
+			conv, err := m.frontConversation(ctx, e)
+			if err != nil {
+				return err
+			}
+			return runCheck(ctx, conv, rest, m.Stdin, m.Stdout)
+		}
 	case "classify":
-		run = func(e *engine) error { return runClassify(ctx, e, m.Stdin, m.Stdout) }
+		in, err := m.classifyInput(rest)
+		if err != nil {
+			return err
+		}
+		run = func(e *engine) error { return runClassify(ctx, e, in, m.Stdout, m.Stderr) }
 	case "eval":
 		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
 		// One caller measuring a whole set: the per-user limits do not apply.
@@ -127,6 +154,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "train":
 		run = func(e *engine) error { return runTrain(ctx, e, rest, m.Stdout) }
 	case "serve":
+		if len(rest) > 0 {
+			return usageError{fmt.Sprintf("serve: unexpected argument %s (settings come from FANZHA_* or --config)", rest[0])}
+		}
 		if _, err := classifier.Embedded(); err != nil {
 			return fmt.Errorf("classifier: %w", err)
 		}
@@ -147,6 +177,25 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return run(e)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// classifyInput is what `classify [FILE]` reads: FILE, or stdin ("-" or
+// nothing).
+func (m *Main) classifyInput(args []string) (io.Reader, error) {
+	switch {
+	case len(args) == 0 || len(args) == 1 && args[0] == "-":
+		return m.Stdin, nil
+	case len(args) > 1:
+		return nil, usageError{"classify takes at most one FILE"}
+	case strings.HasPrefix(args[0], "-"):
+		return nil, usageError{fmt.Sprintf("classify: unknown flag %s", args[0])}
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	m.closers = append(m.closers, f.Close)
+	return f, nil
 }
 
 // engine is what every front end shares: the corpus, its index, the
@@ -178,12 +227,36 @@ func (m *Main) engineWith(log *slog.Logger, mods ...func(*assist.Options)) (*eng
 	if err != nil {
 		return nil, err
 	}
-	return &engine{
-		corpus:     corpus,
-		classifier: cls,
-		advisor:    advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police}),
-		assist:     as,
-	}, nil
+	adv, err := advice.New(corpus, advice.Options{Hotline: m.Config.Hotline, Police: m.Config.Police})
+	if err != nil {
+		return nil, err
+	}
+	return &engine{corpus: corpus, classifier: cls, advisor: adv, assist: as}, nil
+}
+
+// frontConversation is the conversation engine of the terminal front
+// ends, with the blocklist in Redis when one is configured.
+func (m *Main) frontConversation(ctx context.Context, e *engine) (*conversation.Service, error) {
+	log := m.logger()
+	st, err := m.openStores(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	return e.conversation(st.review, m.Config.Session.TTL, log)
+}
+
+// conversation is the one conversation engine on e: the rules, the
+// optional assistant for what users ask about, and the blocklist when
+// there is one (nil: none).
+func (e *engine) conversation(bl fanzha.Blocklist, ttl time.Duration, log *slog.Logger) (*conversation.Service, error) {
+	return conversation.New(conversation.Options{
+		Classify:   e.classifier.Classify,
+		Assess:     e.assist.Assess,
+		Advisor:    e.advisor,
+		Blocklist:  bl,
+		SessionTTL: ttl,
+		Logger:     log,
+	})
 }
 
 func (m *Main) logger() *slog.Logger {

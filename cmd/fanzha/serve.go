@@ -12,10 +12,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/assist"
+	"github.com/fanzha/fanzha/assist/rediscache"
 	"github.com/fanzha/fanzha/bot"
-	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/review"
 	"github.com/fanzha/fanzha/session"
 )
@@ -107,29 +111,39 @@ func (s *stores) redisState(ctx context.Context, ping bool) string {
 	return "up"
 }
 
-// writeMetrics writes the store's health after the bot's and the
-// assistant's metrics.
-func (s *stores) writeMetrics(w io.Writer, reviewChat bool) {
-	up := 1
-	if s.redisState(context.Background(), false) == "down" {
-		up = 0
-	}
+// collectors are the store's health gauges.
+func (s *stores) collectors(reviewChat bool) []prometheus.Collector {
 	backend := "memory"
 	if s.redis != nil {
 		backend = "redis"
 	}
-	fmt.Fprintf(w, "# HELP fanzha_store_up Whether the session and review store answers (1) or calls fail fast (0).\n# TYPE fanzha_store_up gauge\nfanzha_store_up{backend=%q} %d\n", backend, up)
-	on := 0
-	if reviewChat {
-		on = 1
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "fanzha_store_up",
+			Help:        "Whether the session and review store answers (1) or calls fail fast (0).",
+			ConstLabels: prometheus.Labels{"backend": backend},
+		}, func() float64 {
+			if s.redisState(context.Background(), false) == "down" {
+				return 0
+			}
+			return 1
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "fanzha_review_enabled",
+			Help: "Whether cases are posted to a review chat.",
+		}, func() float64 {
+			if reviewChat {
+				return 1
+			}
+			return 0
+		}),
 	}
-	fmt.Fprintf(w, "# HELP fanzha_review_enabled Whether cases are posted to a review chat.\n# TYPE fanzha_review_enabled gauge\nfanzha_review_enabled %d\n", on)
 }
 
 // serve runs the Telegram bot: polling, or webhook when a webhook URL is
 // set, with /healthz, /readyz and /metrics (and the webhook) on Listen.
 // It returns when ctx is cancelled, after in-flight replies are sent and
-// the polling offset is confirmed.
+// the polling offset is confirmed. Each step is a small wiring function.
 func (m *Main) serve(ctx context.Context) error {
 	c := m.Config
 	if c.Telegram.Token == "" {
@@ -143,15 +157,71 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var mods []func(*assist.Options)
-	if st.redis != nil {
-		// The assistant's answers are shared by replicas too.
-		mods = append(mods, func(o *assist.Options) { o.Cache = session.NewOpinionCache(st.redis.Conn(), opinionTTL) })
-	}
-	e, err := m.engineWith(log, mods...)
+	e, err := m.serveEngine(st, log)
 	if err != nil {
 		return err
 	}
+	warnReviewSetup(c, log)
+	b, err := m.newBot(e, st, log)
+	if err != nil {
+		return err
+	}
+	mux, err := httpHandler(b, e, st, c.Review.Chat != 0, log)
+	if err != nil {
+		return err
+	}
+	srv, served, err := listen(c.Listen, mux, log, c.Telegram.WebhookURL != "")
+	if err != nil {
+		return err
+	}
+	stopHTTP := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("http shutdown", "err", err)
+		}
+	}
+	if err := b.Open(ctx); err != nil {
+		stopHTTP()
+		return err
+	}
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	ran := make(chan error, 1)
+	go func() { ran <- b.Run(runCtx) }()
+	stopDeliver := startDelivery(runCtx, c.Review.Chat, len(c.Review.Officers), st, b, log)
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+		// Stop taking webhook requests and cases first; Run drains what
+		// was taken.
+		stopHTTP()
+		stopDeliver()
+		return <-ran
+	case err := <-ran:
+		stopHTTP()
+		stopDeliver()
+		return err
+	case err := <-served:
+		stopRun()
+		stopDeliver()
+		<-ran
+		return fmt.Errorf("http server: %w", err)
+	}
+}
+
+// serveEngine is the engine of the bot: with Redis, the assistant's
+// answers are shared by replicas too.
+func (m *Main) serveEngine(st *stores, log *slog.Logger) (*engine, error) {
+	var mods []func(*assist.Options)
+	if st.redis != nil {
+		mods = append(mods, func(o *assist.Options) { o.Cache = rediscache.New(st.redis.Conn(), opinionTTL) })
+	}
+	return m.engineWith(log, mods...)
+}
+
+// warnReviewSetup says when the officers' review is half set up.
+func warnReviewSetup(c *config.Config, log *slog.Logger) {
 	reviewChat := c.Review.Chat != 0
 	switch {
 	case reviewChat && len(c.Review.Officers) == 0:
@@ -159,31 +229,34 @@ func (m *Main) serve(ctx context.Context) error {
 	case !reviewChat && len(c.Review.Officers) > 0:
 		log.Warn("officers are set but review.chat is not: citizens cannot hand cases to officers (set FANZHA_REVIEW_CHAT)")
 	}
-	b, err := bot.New(bot.Options{
+}
+
+// newBot wires the bot: the conversation engine (with the blocklist), the
+// stores and the Telegram settings.
+func (m *Main) newBot(e *engine, st *stores, log *slog.Logger) (*bot.Bot, error) {
+	c := m.Config
+	conv, err := e.conversation(st.review, c.Session.TTL, log)
+	if err != nil {
+		return nil, err
+	}
+	return bot.New(bot.Options{
 		Token:         c.Telegram.Token,
 		API:           c.Telegram.API,
 		WebhookURL:    c.Telegram.WebhookURL,
 		WebhookSecret: c.Telegram.WebhookSecret,
 		RatePerMinute: c.Telegram.RatePerMinute,
-		Hotline:       c.Hotline,
-		Police:        c.Police,
 		SessionTTL:    c.Session.TTL,
-		Classifier:    e.classifier,
-		// The optional LLM assistant (off unless configured) gives a
-		// second reading of what users ask about.
-		Assess:     e.assist.Assess,
-		Advisor:    e.advisor,
-		Accumulate: classifier.Accumulate,
-		Sessions:   st.sessions,
-		Updates:    st.sessions,
-		Review:     st.review,
-		ReviewChat: c.Review.Chat,
-		Logger:     log,
+		Conversation:  conv,
+		Sessions:      st.sessions,
+		Updates:       st.sessions,
+		Review:        st.review,
+		ReviewChat:    c.Review.Chat,
+		Logger:        log,
 	})
-	if err != nil {
-		return err
-	}
+}
 
+// httpHandler serves /healthz, /readyz, /metrics and the webhook.
+func httpHandler(b *bot.Bot, e *engine, st *stores, reviewChat bool, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", bot.Health)
 	// Ready while the bot takes updates, whatever Redis does: without it the
@@ -204,28 +277,31 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		fmt.Fprintf(w, "ready\nredis: %s%s\n", state, note)
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_, _ = b.Metrics().WriteTo(w)
-		if err := e.assist.WriteMetrics(w); err != nil {
-			log.Debug("assistant metrics", "err", err)
-		}
-		st.writeMetrics(w, reviewChat)
-	})
+	// One registry, written by client_golang: the bot's, the assistant's
+	// (and its LLM client's) and the store's metrics.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(b.Metrics(), e.assist)
+	reg.MustRegister(st.collectors(reviewChat)...)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if p := b.WebhookPath(); p != "" {
 		switch p {
 		case "/healthz", "/readyz", "/metrics":
-			return fmt.Errorf("telegram.webhook_url (FANZHA_WEBHOOK_URL): path %s is taken by the health and metrics endpoints", p)
+			return nil, fmt.Errorf("telegram.webhook_url (FANZHA_WEBHOOK_URL): path %s is taken by the health and metrics endpoints", p)
 		}
 		mux.Handle(p, b)
 	}
-	// Bind now, so a bad address fails at once.
-	ln, err := net.Listen("tcp", c.Listen)
+	return mux, nil
+}
+
+// listen binds addr now, so a bad address fails at once, and serves h;
+// served gets the server's error.
+func listen(addr string, h http.Handler, log *slog.Logger, webhook bool) (*http.Server, <-chan error, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen (FANZHA_LISTEN): %w", err)
+		return nil, nil, fmt.Errorf("listen (FANZHA_LISTEN): %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -235,63 +311,33 @@ func (m *Main) serve(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	mode := "polling"
-	if c.Telegram.WebhookURL != "" {
+	if webhook {
 		mode = "webhook"
 	}
 	log.Info("http listening", "addr", ln.Addr().String(), "mode", mode)
-	stopHTTP := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil {
-			log.Warn("http shutdown", "err", err)
-		}
-	}
+	return srv, served, nil
+}
 
-	if err := b.Open(ctx); err != nil {
-		stopHTTP()
-		return err
+// startDelivery runs this replica's share of the review queue: each case is
+// posted to the review chat by one replica, and acknowledged once posted.
+// It returns the function that stops it (bounded).
+func startDelivery(ctx context.Context, chat int64, officers int, st *stores, b *bot.Bot, log *slog.Logger) func() {
+	if chat == 0 {
+		return func() {}
 	}
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	ran := make(chan error, 1)
-	go func() { ran <- b.Run(runCtx) }()
-
-	// This replica's share of the review queue: each case is posted to the
-	// review chat by one replica, and acknowledged once posted.
-	stopDeliver := func() {}
-	if reviewChat {
-		dctx, cancel := context.WithCancel(runCtx)
-		delivered := make(chan struct{})
-		go func() {
-			defer close(delivered)
-			review.Deliver(dctx, st.review, b.PostCase, log.With("component", "review"))
-		}()
-		stopDeliver = func() {
-			cancel()
-			select {
-			case <-delivered:
-			case <-time.After(deliverShutdownTimeout):
-				log.Warn("review delivery did not stop in time", "timeout", deliverShutdownTimeout)
-			}
+	dctx, cancel := context.WithCancel(ctx)
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		review.Deliver(dctx, st.review, b.PostCase, log.With("component", "review"))
+	}()
+	log.Info("posting cases to the review chat", "chat_id", chat, "officers", officers)
+	return func() {
+		cancel()
+		select {
+		case <-delivered:
+		case <-time.After(deliverShutdownTimeout):
+			log.Warn("review delivery did not stop in time", "timeout", deliverShutdownTimeout)
 		}
-		log.Info("posting cases to the review chat", "chat_id", c.Review.Chat, "officers", len(c.Review.Officers))
-	}
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-		// Stop taking webhook requests and cases first; Run drains what
-		// was taken.
-		stopHTTP()
-		stopDeliver()
-		return <-ran
-	case err := <-ran:
-		stopHTTP()
-		stopDeliver()
-		return err
-	case err := <-served:
-		stopRun()
-		stopDeliver()
-		<-ran
-		return fmt.Errorf("http server: %w", err)
 	}
 }

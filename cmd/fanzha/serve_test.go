@@ -23,6 +23,7 @@ import (
 	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/internal/redisconn"
 	"github.com/fanzha/fanzha/internal/redistest"
+	"github.com/fanzha/fanzha/internal/testkit"
 )
 
 // syncBuffer is a log sink shared by the server's goroutines and the test.
@@ -111,13 +112,7 @@ func (s *serving) stop() error {
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, 20*time.Second, cond, "timed out waiting for "+what)
 }
 
 func httpGet(url string) (int, string) {

@@ -308,16 +308,3 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
-
-// Eventually waits up to within for ok, polling every 20 ms, and fails the
-// test with msg if it never holds (recovery after a restart takes a moment).
-func Eventually(t testing.TB, within time.Duration, ok func() bool, msg string) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}

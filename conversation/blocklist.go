@@ -1,4 +1,4 @@
-package review
+package conversation
 
 import (
 	"github.com/fanzha/fanzha"
@@ -37,7 +37,8 @@ func BlockFlag(h fanzha.BlockHit) fanzha.Flag {
 	}
 }
 
-// Escalate folds blocklist hits into an assessment: one hard flag per hit
+// Escalate folds blocklist hits into an assessment (a decision of the
+// conversation, not of the store that keeps the blocklist): one hard flag per hit
 // (first, before the classifier's), risk high, a score of at least 0.95,
 // and the confirmed case's scam type when the text alone showed none.
 func Escalate(a *fanzha.Assessment, hits []fanzha.BlockHit) {

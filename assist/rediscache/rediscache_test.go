@@ -1,4 +1,4 @@
-package session_test
+package rediscache_test
 
 import (
 	"context"
@@ -8,15 +8,26 @@ import (
 	"time"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/assist/rediscache"
 	"github.com/fanzha/fanzha/internal/redistest"
 	"github.com/fanzha/fanzha/session"
 )
 
+func openRedis(t *testing.T, srv *redistest.Server) *session.Redis {
+	t.Helper()
+	r, err := session.OpenRedis(srv.URL, session.RedisOptions{Prefix: srv.Prefix, RetryEvery: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
 func TestOpinionCache(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t, redistest.Options{})
-	r := openRedis(t, srv, srv.URL, nil)
-	c := session.NewOpinionCache(r.Conn(), time.Hour)
+	r := openRedis(t, srv)
+	c := rediscache.New(r.Conn(), time.Hour)
 	const key = "fanzha:llm:v1:0123abcd"
 	if _, ok := c.Get(ctx, key); ok {
 		t.Fatal("hit on an empty cache")
@@ -28,7 +39,7 @@ func TestOpinionCache(t *testing.T) {
 		t.Fatalf("Get = %+v, %v; want %+v", got, ok, want)
 	}
 	// A second replica on the same Redis shares the answer.
-	other := session.NewOpinionCache(openRedis(t, srv, srv.URL, nil).Conn(), time.Hour)
+	other := rediscache.New(openRedis(t, srv).Conn(), time.Hour)
 	if _, ok := other.Get(ctx, key); !ok {
 		t.Error("another replica misses a cached answer")
 	}
@@ -43,27 +54,4 @@ func TestOpinionCache(t *testing.T) {
 		t.Error("hit while Redis is down")
 	}
 	c.Set(ctx, key, want) // must not panic or block
-}
-
-// Unmark lets a redelivered update through again, on both stores.
-func TestUnmark(t *testing.T) {
-	ctx := context.Background()
-	srv := redistest.Start(t, redistest.Options{})
-	stores := map[string]fanzha.UpdateLog{"memory": session.NewMemory(), "redis": openRedis(t, srv, srv.URL, nil)}
-	for name, s := range stores {
-		t.Run(name, func(t *testing.T) {
-			if first, err := s.MarkSeen(ctx, "bot", 42, time.Hour); !first || err != nil {
-				t.Fatalf("first MarkSeen: %v %v", first, err)
-			}
-			if first, _ := s.MarkSeen(ctx, "bot", 42, time.Hour); first {
-				t.Fatal("second MarkSeen says first")
-			}
-			if err := s.Unmark(ctx, "bot", 42); err != nil {
-				t.Fatal(err)
-			}
-			if first, err := s.MarkSeen(ctx, "bot", 42, time.Hour); !first || err != nil {
-				t.Fatalf("MarkSeen after Unmark: %v %v", first, err)
-			}
-		})
-	}
 }

@@ -1,4 +1,8 @@
-package session
+// Package rediscache keeps the LLM assistant's opinions in Redis (an
+// assist.Cache), shared by replicas. It lives beside assist, not in
+// session: conversations and opinions are different things that happen to
+// share a Redis connection.
+package rediscache
 
 import (
 	"context"
@@ -11,29 +15,29 @@ import (
 	"github.com/fanzha/fanzha/internal/redisconn"
 )
 
-var _ assist.Cache = (*OpinionCache)(nil)
+var _ assist.Cache = (*Cache)(nil)
 
-// OpinionCache keeps the LLM assistant's answers in Redis, so replicas
+// Cache keeps the LLM assistant's answers in Redis, so replicas
 // share them and a restart does not pay for the same text twice. Keys are
 // the assistant's hashes of the normalised text: no message text is
 // stored. A Redis outage only means a cache miss.
-type OpinionCache struct {
+type Cache struct {
 	conn *redisconn.Conn
 	ttl  time.Duration
 }
 
-// NewOpinionCache returns a cache on conn (see Redis.Conn) whose entries
-// live for ttl.
-func NewOpinionCache(conn *redisconn.Conn, ttl time.Duration) *OpinionCache {
-	return &OpinionCache{conn: conn, ttl: ttl}
+// New returns a cache on conn (session.Redis.Conn shares the sessions'
+// connection) whose entries live for ttl.
+func New(conn *redisconn.Conn, ttl time.Duration) *Cache {
+	return &Cache{conn: conn, ttl: ttl}
 }
 
-func (c *OpinionCache) key(k string) string {
+func (c *Cache) key(k string) string {
 	return c.conn.Key("opinion", strings.TrimPrefix(k, "fanzha:"))
 }
 
 // Get returns the cached opinion for key.
-func (c *OpinionCache) Get(ctx context.Context, key string) (fanzha.Opinion, bool) {
+func (c *Cache) Get(ctx context.Context, key string) (fanzha.Opinion, bool) {
 	var b []byte
 	err := c.conn.Do(ctx, "opinion get", func(ctx context.Context) error {
 		var err error
@@ -51,7 +55,7 @@ func (c *OpinionCache) Get(ctx context.Context, key string) (fanzha.Opinion, boo
 }
 
 // Set stores op for key; a failure is only a lost cache entry.
-func (c *OpinionCache) Set(ctx context.Context, key string, op fanzha.Opinion) {
+func (c *Cache) Set(ctx context.Context, key string, op fanzha.Opinion) {
 	b, err := json.Marshal(op)
 	if err != nil {
 		return
