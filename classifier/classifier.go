@@ -17,10 +17,18 @@ import (
 	"github.com/fanzha/fanzha/textnorm"
 )
 
-// MaxRunes bounds the text analysed: Telegram caps messages at 4096
-// characters; anything longer is judged on its first MaxRunes and the
-// assessment says so (Truncated).
+// MaxRunes bounds the text judged in one pass. A longer text (a pasted
+// chat log, a `classify` line) is judged in overlapping windows and the
+// windows' verdicts are merged as a conversation's are (Accumulate), so a
+// scam sentence at character 8,100 counts; past maxWindows windows the
+// middle is skipped and the assessment says so (Truncated).
 const MaxRunes = 8000
+
+const (
+	windowRunes   = 4000
+	windowOverlap = 400
+	maxWindows    = 64 // about 230,000 characters: the head and tail halves are read
+)
 
 // retrieval shaping: how many of the closest scripts vote, below which
 // similarity a match says nothing, and the most a vote can weigh. They
@@ -97,7 +105,34 @@ func (c *Classifier) Prepare(ctx context.Context, text string, exclude ...string
 // Classify assesses one text. It never fails: a searcher error only removes
 // the retrieval evidence.
 func (c *Classifier) Classify(ctx context.Context, text string) fanzha.Assessment {
-	return c.Decide(c.Prepare(ctx, text))
+	if utf8.RuneCountInString(text) <= MaxRunes {
+		return c.Decide(c.Prepare(ctx, text))
+	}
+	r := []rune(strings.ToValidUTF8(text, "\uFFFD"))
+	var starts []int
+	for i := 0; i < len(r); i += windowRunes - windowOverlap {
+		starts = append(starts, i)
+		if i+windowRunes >= len(r) {
+			break
+		}
+	}
+	skipped := false
+	if len(starts) > maxWindows {
+		half := maxWindows / 2
+		starts = append(starts[:half:half], starts[len(starts)-half:]...)
+		skipped = true
+	}
+	var a fanzha.Assessment
+	for _, i := range starts {
+		if ctx.Err() != nil {
+			skipped = true
+			break
+		}
+		w := c.Decide(c.Prepare(ctx, string(r[i:min(len(r), i+windowRunes)])))
+		a = Accumulate(a, w)
+	}
+	a.Truncated = skipped
+	return a
 }
 
 func (c *Classifier) signals(ctx context.Context, text string, exclude []string) *signals {

@@ -499,3 +499,21 @@ func BenchmarkLoadModel(b *testing.B) {
 		}
 	}
 }
+
+// A scam sentence after 8,000 characters of chatter still counts, and
+// nothing is marked as skipped when every part was read.
+func TestLongTextJudgedWhole(t *testing.T) {
+	c := newClassifier(t)
+	filler := strings.Repeat("今天天气不错，我们下午去公园散步，晚上回家吃饭。", 400) // ~9,600 characters
+	a := c.Classify(context.Background(), filler+"警察说我涉嫌洗钱，让我把钱转到安全账户配合调查。")
+	if a.Label != fanzha.Police || a.Risk != fanzha.RiskHigh || a.Truncated {
+		t.Errorf("scam at the end: %s/%s truncated %v", a.Label, a.Risk, a.Truncated)
+	}
+	if b := c.Classify(context.Background(), filler); b.Label.IsFraud() || b.Truncated {
+		t.Errorf("chatter alone: %s/%s truncated %v", b.Label, b.Risk, b.Truncated)
+	}
+	huge := strings.Repeat("今天天气不错，我们下午去公园散步，晚上回家吃饭。", 12000) // ~290,000 characters
+	if h := c.Classify(context.Background(), huge); !h.Truncated {
+		t.Error("a text past the window budget must say part of it was not read")
+	}
+}
