@@ -97,6 +97,10 @@ func (v *Advisor) Reply(a fanzha.Assessment, lang fanzha.Lang) Reply {
 	if a.Forwarded {
 		w.About = AboutForwarded
 	}
+	// Unsure of the type: ask its deciding question rather than assert it.
+	if info := v.corpus.Info(a.Label); a.Unsure && !a.Paid && info != nil {
+		w.Question = info.Question
+	}
 	return v.Render(w)
 }
 
@@ -126,7 +130,8 @@ func (v *Advisor) Render(w View) Reply {
 		if paid {
 			n = 2 // the stop-payment steps come first and matter most
 		}
-		if why := v.why(w, lang, n, maxQuote, unsure); len(why) > 0 {
+		// A type the model is unsure of is not asserted, paid or not.
+		if why := v.why(w, lang, n, maxQuote, unsure || a.Unsure); len(why) > 0 {
 			r.Sections = append(r.Sections, Section{Title: whyTitle(w.About, lang), Lines: why})
 		}
 	}
@@ -226,7 +231,7 @@ func (v *Advisor) verdict(w View, lang fanzha.Lang, unsure bool) string {
 		subject = t("this_message_prefix")
 	}
 	switch {
-	case a.Paid && a.Label.IsFraud():
+	case a.Paid && a.Label.IsFraud() && !a.Unsure:
 		return subject + fmt.Sprintf(t("verdict_paid"), name)
 	case a.Paid:
 		return t("paid_now")

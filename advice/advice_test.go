@@ -130,3 +130,21 @@ func TestMatchNamedInReplyLanguage(t *testing.T) {
 		t.Errorf("English reply names the script in Chinese:\n%s", txt)
 	}
 }
+
+// When the model is unsure of the type, no reply asserts one: a citizen
+// whose money has left gets the stop-payment steps, not a guessed script.
+func TestUnsureNamesNoType(t *testing.T) {
+	_, adv := setup(t, advice.Options{})
+	for _, a := range []fanzha.Assessment{
+		{Label: fanzha.Shopping, Risk: fanzha.RiskHigh, Paid: true, SaysPaid: true, Unsure: true, Lang: fanzha.ZH},
+		{Label: fanzha.Shopping, Risk: fanzha.RiskMedium, Unsure: true, Lang: fanzha.ZH},
+	} {
+		txt := adv.Reply(a, fanzha.ZH).Text()
+		if strings.Contains(txt, "虚假购物") || strings.Contains(txt, "剧本") {
+			t.Errorf("unsure %s/%s paid %v: the reply names a type:\n%s", a.Label, a.Risk, a.Paid, txt)
+		}
+		if a.Paid && !strings.Contains(txt, "110") {
+			t.Errorf("paid: no stop-payment steps:\n%s", txt)
+		}
+	}
+}

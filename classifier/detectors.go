@@ -65,7 +65,7 @@ var detectors = []*detector{
 		`(让|叫|要|要求|需要|必须)(你|您|我)(把)?[^，。]{0,10}(转|汇|打|存)(钱|款)?(到|进|入|给)[^你您，。]{0,10}(账户|帐户|账号|卡上|卡里|银行卡)|(move|transfer|wire|deposit) (your |the |all )?(money|savings|funds).{0,20}(account|card)`,
 		"要你把钱转到对方指定的账户", "asks you to move your money into an account they name").neg().hardWith("police_claim", "accusation", "fund_check"),
 	d("code_request", "",
-		`(发|告诉|报|念|读|提供|截图|转发|说)(一下)?(给)?(我|我们|客服|工作人员|过来)?.{0,4}(验证码|动态码|校验码)|(验证码|动态码|校验码).{0,8}(发给|告诉|报给|提供给|截图给|念给|读给)(我|客服|工作人员|我们|他|她|对方)|(send|tell|give|read|forward) (me |us )?(the |your )?(\d-digit )?(verification |security |one-time |otp )?(code|otp)|share (the |your )?(code|otp)`,
+		`(发|告诉|报|念|读|提供|截图|转发)(一下)?(给)?(我|我们|客服|工作人员|过来)?.{0,4}(验证码|动态码|校验码)|(验证码|动态码|校验码).{0,8}(发给|告诉|报给|提供给|截图给|念给|读给|说给)(我|客服|工作人员|我们|他|她|对方)|(send|tell|give|read|forward) (me |us )?(the |your )?(\d-digit )?(verification |security |one-time |otp )?(code|otp)|share (the |your )?(code|otp)`,
 		"索要验证码：验证码等于你的钱包钥匙，任何人索要都是诈骗", "asks for a verification code: the code is the key to your money, anyone asking for it is a scammer").neg().hardAlone(),
 	d("screen_share", "",
 		`屏幕共享|共享屏幕|开启共享|远程控制|远程协助|向日葵|todesk|anydesk|teamviewer|quicksupport|screen ?shar|share (your|the) screen|remote (access|control|desktop)`,
