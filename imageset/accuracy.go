@@ -1,9 +1,6 @@
 package imageset
 
-import (
-	"strings"
-	"unicode"
-)
+import "unicode"
 
 // punct maps Chinese punctuation to the ASCII a reader takes as the same.
 var punct = map[rune]rune{
@@ -66,6 +63,3 @@ func editDistance(a, b []rune) int {
 	}
 	return prev[len(b)]
 }
-
-// joinLines is strings.Join for reference lines.
-var _ = strings.Join

@@ -15,15 +15,20 @@ import (
 // Options configure an Engine. Zero fields take the defaults.
 type Options struct {
 	Binary string // tesseract program; default "tesseract" on PATH
-	// Languages is the first pass's model (default "chi_sim", which reads
-	// Latin letters and digits too); LatinLanguages reads again the lines
-	// without Chinese characters (default "eng"; "-" for no second pass).
-	// One model per line beats "chi_sim+eng", which reads short Chinese
-	// lines as English gibberish.
+	// Languages is the first pass's model: by default "chi_sim+HanS" when
+	// the Han (Simplified) script model is installed (Debian's
+	// tesseract-ocr-script-hans), else "chi_sim"; both read Latin letters and
+	// digits too. LatinLanguages reads again the lines without Chinese
+	// characters (default "eng"; "-" for no second pass). One model per line
+	// beats "chi_sim+eng", which reads short Chinese lines as English
+	// gibberish.
 	Languages, LatinLanguages string
-	PSM                       int           // page segmentation mode; default 3 (automatic)
-	Timeout                   time.Duration // per picture, tesseract only; default 15 s
-	Limits                    Limits        // bytes and pixels; default 10 MB, 40 megapixels
+	// PSM is Tesseract's page segmentation mode: default 4 (one column of
+	// lines of different sizes), which reads the imageset screenshots best
+	// (0.964 of characters right against 0.962 for 3, automatic).
+	PSM     int
+	Timeout time.Duration // per picture, both tesseract passes; default 15 s
+	Limits  Limits        // bytes and pixels; default 10 MB, 40 megapixels
 	// Workers is how many pictures are read at once (default: 1 on one core,
 	// else 2); Queue how many more may wait for a worker (default 8). Past
 	// that, Read fails at once with ErrBusy.
@@ -42,7 +47,7 @@ func DefaultOptions() Options {
 		w = 1
 	}
 	return Options{
-		Binary: "tesseract", Languages: "chi_sim", LatinLanguages: "eng", PSM: 3,
+		Binary: "tesseract", LatinLanguages: "eng", PSM: 4,
 		Timeout: 15 * time.Second, Workers: w, Queue: 8,
 		MinConfidence: 70, MinWordConfidence: 25,
 	}
@@ -52,9 +57,6 @@ func (o Options) withDefaults() Options {
 	d := DefaultOptions()
 	if o.Binary == "" {
 		o.Binary = d.Binary
-	}
-	if o.Languages == "" {
-		o.Languages = d.Languages
 	}
 	if o.LatinLanguages == "" {
 		o.LatinLanguages = d.LatinLanguages
@@ -117,6 +119,14 @@ func New(opts Options) (*Engine, error) {
 	have := map[string]bool{}
 	for _, l := range strings.Fields(string(out)) {
 		have[l] = true
+	}
+	if opts.Languages == "" {
+		// The script model adds ~1 point of character accuracy on chat
+		// screenshots (0.973 against 0.964) for ~20 % more time.
+		opts.Languages = "chi_sim"
+		if have["HanS"] {
+			opts.Languages = "chi_sim+HanS"
+		}
 	}
 	langs := strings.Split(opts.Languages, "+")
 	if opts.LatinLanguages != "-" {

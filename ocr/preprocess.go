@@ -3,6 +3,7 @@ package ocr
 import (
 	"image"
 	"image/color"
+	"math"
 	"slices"
 
 	"golang.org/x/image/draw"
@@ -14,9 +15,9 @@ import (
 const (
 	// targetGlyph is the median height, in pixels, of the connected pieces of
 	// ink after scaling (a CJK glyph is several pieces; its body is ~1.4× this).
-	targetGlyph = 24
+	targetGlyph = 16
 	// keep the picture as it is when the scale would be within this band.
-	scaleLow, scaleHigh = 0.8, 1.6
+	scaleLow, scaleHigh = 0.85, 1.25
 	// never scale by more than this (tiny text stays hard to read) or less.
 	maxScale, minScale = 3.0, 0.25
 	// a piece of ink filling at least blockFill of its box, with at least
@@ -28,6 +29,9 @@ const (
 	// towardsPaper moves Otsu's threshold this fraction of the way to the
 	// page's level.
 	towardsPaper = 0.4
+	// a circle outline at least this many times the median piece height is
+	// an icon, not a letter.
+	ringMinHeight = 1.5
 )
 
 // grey is an 8-bit luminance picture.
@@ -133,6 +137,7 @@ type binarised struct {
 	median int
 	dark   bool // the page was dark (dark mode) and was inverted
 	blocks int  // dark blocks whose inside was inverted
+	rings  []ring
 }
 
 // binarise thresholds g with Otsu, inverts a dark page, inverts the inside
@@ -156,7 +161,50 @@ func binarise(g grey) binarised {
 		slices.Sort(heights)
 		b.median = heights[len(heights)/2]
 	}
+	// Icons drawn as circles (the input bar's voice, emoji and "+" buttons)
+	// are read as "O"; a letter O is no taller than the text around it.
+	for _, r := range b.rings {
+		if b.median > 0 && float64(r.h) >= ringMinHeight*float64(b.median) {
+			for _, p := range r.pixels {
+				b.ink[p] = false
+			}
+		}
+	}
+	b.rings = nil
 	return b
+}
+
+// ring is a circle outline found among the pieces of ink.
+type ring struct {
+	pixels []int32
+	h      int
+}
+
+// ringLike: a thin circle outline — a square box, little ink, and every
+// pixel about the same distance from the centre.
+func ringLike(px []int32, w, x0, y0, bw, bh int) bool {
+	if bw < 16 || bh < 16 || 10*abs(bw-bh) > max(bw, bh) || float64(len(px)) > 0.3*float64(bw*bh) {
+		return false
+	}
+	cx, cy := float64(x0)+float64(bw-1)/2, float64(y0)+float64(bh-1)/2
+	var sum, sum2 float64
+	for _, p := range px {
+		dx, dy := float64(int(p)%w)-cx, float64(int(p)/w)-cy
+		r := math.Sqrt(dx*dx + dy*dy)
+		sum += r
+		sum2 += r * r
+	}
+	n := float64(len(px))
+	mean := sum / n
+	sd := math.Sqrt(max(0, sum2/n-mean*mean))
+	return sd < 0.1*mean
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // components labels the 4-connected pieces of ink, returns the heights of
@@ -214,6 +262,10 @@ func (b *binarised) components(invert bool) []int {
 				continue
 			}
 			blocks = append(blocks, slices.Clone(pixels))
+			continue
+		}
+		if ringLike(pixels, w, x0, y0, bw, bh) {
+			b.rings = append(b.rings, ring{slices.Clone(pixels), bh})
 			continue
 		}
 		if bh >= 4 && bh <= 300 && bw <= 4*bh && bh <= 6*bw {
