@@ -169,7 +169,11 @@ func (e *Engine) acquire(ctx context.Context) (func(), error) {
 // format, dimensions) run before queueing, so bad input is refused at once
 // even when the workers are busy. Errors are the package's typed errors
 // (UserMessage gives the text for the user) or ctx's.
-func (e *Engine) Read(ctx context.Context, data []byte) (*Result, error) {
+//
+// Each of also runs on the decoded picture first, in the same worker slot
+// (a QR decoder, say): the pool bounds all the CPU a picture costs, and the
+// picture is decoded once. They run even when no text is found after.
+func (e *Engine) Read(ctx context.Context, data []byte, also ...func(context.Context, image.Image)) (*Result, error) {
 	if _, _, err := Config(data, e.opts.Limits); err != nil {
 		return nil, err
 	}
@@ -182,6 +186,9 @@ func (e *Engine) Read(ctx context.Context, data []byte) (*Result, error) {
 	img, f, err := Decode(data, e.opts.Limits)
 	if err != nil {
 		return nil, err
+	}
+	for _, fn := range also {
+		fn(ctx, img)
 	}
 	res, err := e.ReadImage(ctx, img)
 	if err != nil {
