@@ -208,6 +208,9 @@ func (e *Engine) ReadImage(ctx context.Context, img image.Image) (*Result, error
 		return nil, fmt.Errorf("%w: %d×%d pixels", ErrTooLarge, b.Dx(), b.Dy())
 	}
 	p := Prepare(img)
+	if p.Ink > maxInk {
+		return nil, fmt.Errorf("%w: %.0f%% of the picture is ink after preprocessing: a photo, not text", ErrNoText, 100*p.Ink)
+	}
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
 	words, err := e.runTesseract(ctx, p.Gray, e.opts.Languages, e.opts.PSM)

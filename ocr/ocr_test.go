@@ -312,3 +312,31 @@ func TestBusyAndTimeout(t *testing.T) {
 		}
 	})
 }
+
+func TestOddSizes(t *testing.T) {
+	e := engine(t, ocr.Options{})
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 3, 3000), image.Rect(0, 0, 3000, 2)} {
+		img := image.NewGray(r)
+		for i := range img.Pix {
+			img.Pix[i] = uint8(i * 7)
+		}
+		_, err := e.Read(context.Background(), encodePNG(t, img))
+		if err != nil && !errors.Is(err, ocr.ErrNoText) {
+			t.Errorf("%v: %v", r, err)
+		}
+	}
+}
+
+func TestLargePhoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 24-megapixel photo")
+	}
+	e := engine(t, ocr.Options{})
+	data := noisyPhoto(6000, 4000, 60)
+	start := time.Now()
+	_, err := e.Read(context.Background(), data)
+	if err != nil && !errors.Is(err, ocr.ErrNoText) {
+		t.Fatal(err)
+	}
+	t.Logf("%d bytes, %v", len(data), time.Since(start))
+}

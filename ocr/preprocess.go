@@ -32,6 +32,13 @@ const (
 	// a circle outline at least this many times the median piece height is
 	// an icon, not a letter.
 	ringMinHeight = 1.5
+	// maxWorkPixels bounds the picture the preprocessing works on (about
+	// 100 MB of working memory); larger pictures are shrunk first.
+	maxWorkPixels = 8_000_000
+	// maxInk: past this share of ink after preprocessing the picture is a
+	// photo (or noise), not text on a background; Tesseract would spend
+	// seconds on it for nothing.
+	maxInk = 0.4
 )
 
 // grey is an 8-bit luminance picture.
@@ -319,8 +326,32 @@ func scaleGrey(g grey, s float64) grey {
 	src := &image.Gray{Pix: g.pix, Stride: g.w, Rect: image.Rect(0, 0, g.w, g.h)}
 	nw, nh := max(1, int(float64(g.w)*s+0.5)), max(1, int(float64(g.h)*s+0.5))
 	dst := image.NewGray(image.Rect(0, 0, nw, nh))
-	draw.BiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	if g.w*g.h > maxWorkPixels {
+		draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil) // a huge photo: fast first
+	} else {
+		draw.BiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	}
 	return grey{w: nw, h: nh, pix: dst.Pix}
+}
+
+// rescale is the factor that brings the median piece height to targetGlyph,
+// within bounds; 1 when it is close enough already or unknown.
+func rescale(median, pixels int) float64 {
+	if median <= 0 {
+		return 1
+	}
+	s := float64(targetGlyph) / float64(median)
+	if s >= scaleLow && s <= scaleHigh {
+		return 1
+	}
+	s = min(max(s, minScale), maxScale)
+	if float64(pixels)*s*s > maxWorkPixels {
+		s = math.Sqrt(float64(maxWorkPixels) / float64(pixels))
+	}
+	if s > scaleLow && s < scaleHigh {
+		return 1 // capped to about the size it has
+	}
+	return s
 }
 
 // Prepared is a picture ready for Tesseract.
@@ -328,27 +359,35 @@ type Prepared struct {
 	Gray  *image.Gray // black ink on white
 	Scale float64     // factor applied to the original
 	Dark  bool        // the page was dark and was inverted
+	Ink   float64     // share of ink pixels
 }
 
 // Prepare greys, binarises and rescales img for OCR.
 func Prepare(img image.Image) Prepared {
 	g := toGrey(img)
-	b := binarise(g)
 	scale := 1.0
-	if b.median > 0 {
-		if s := float64(targetGlyph) / float64(b.median); s < scaleLow || s > scaleHigh {
-			scale = min(max(s, minScale), maxScale)
-			dark := b.dark
-			g = scaleGrey(g, scale)
-			b = binarise(g)
-			b.dark = b.dark || dark
-		}
+	if px := g.w * g.h; px > maxWorkPixels {
+		// A 40-megapixel photo: its text is large; shrink before the
+		// per-pixel work (labels cost 4 bytes a pixel).
+		scale = math.Sqrt(float64(maxWorkPixels) / float64(px))
+		g = scaleGrey(g, scale)
+	}
+	b := binarise(g)
+	if s := rescale(b.median, g.w*g.h); s != 1 {
+		scale *= s
+		dark := b.dark
+		g = scaleGrey(g, s)
+		b = binarise(g)
+		b.dark = b.dark || dark
 	}
 	out := image.NewGray(image.Rect(0, 0, b.w, b.h))
+	n := 0
 	for i, ink := range b.ink {
 		if !ink {
 			out.Pix[i] = 255
+		} else {
+			n++
 		}
 	}
-	return Prepared{Gray: out, Scale: scale, Dark: b.dark}
+	return Prepared{Gray: out, Scale: scale, Dark: b.dark, Ink: float64(n) / float64(max(1, len(b.ink)))}
 }

@@ -46,8 +46,9 @@ func same(img image.Image) image.Image { return img }
 
 // attempts in order of cost; Decode stops at the first that finds a code.
 var attempts = []attempt{
-	{"as is", same, hybrid},
-	{"global threshold", same, global},
+	{"as is", notHuge(same), hybrid},
+	{"global threshold", notHuge(same), global},
+	{"fit 2000", fit(2000), hybrid},
 	{"fit 1000", fit(1000), hybrid},
 	{"fit 600", fit(600), hybrid},
 	{"upscale 2", nearest(2), hybrid},
@@ -103,6 +104,19 @@ func Decode(ctx context.Context, img image.Image) (codes []Code, err error) {
 		}
 	}
 	return nil, nil
+}
+
+// hugeSide: above it, a picture is only looked at shrunk (reading a 40
+// megapixel photo pixel by pixel takes seconds).
+const hugeSide = 2500
+
+func notHuge(f func(image.Image) image.Image) func(image.Image) image.Image {
+	return func(img image.Image) image.Image {
+		if b := img.Bounds(); max(b.Dx(), b.Dy()) > hugeSide {
+			return nil
+		}
+		return f(img)
+	}
 }
 
 // fit shrinks a picture whose longer side is over n pixels to n; smaller
