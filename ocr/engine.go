@@ -33,6 +33,10 @@ type Options struct {
 	// else 2); Queue how many more may wait for a worker (default 8). Past
 	// that, Read fails at once with ErrBusy.
 	Workers, Queue int
+	// Nice is the scheduling niceness of the tesseract processes (default
+	// 10; negative: leave it as the bot's), so a burst of pictures cannot
+	// starve the replies to text messages.
+	Nice int
 	// MinConfidence: a mean word confidence (0–100) below it makes the result
 	// LowConfidence. Default 70.
 	MinConfidence float64
@@ -49,7 +53,7 @@ func DefaultOptions() Options {
 	return Options{
 		Binary: "tesseract", LatinLanguages: "eng", PSM: 4,
 		Timeout: 15 * time.Second, Workers: w, Queue: 8,
-		MinConfidence: 70, MinWordConfidence: 25,
+		MinConfidence: 70, MinWordConfidence: 25, Nice: 10,
 	}
 }
 
@@ -74,6 +78,9 @@ func (o Options) withDefaults() Options {
 		o.Queue = 0
 	} else if o.Queue == 0 {
 		o.Queue = d.Queue
+	}
+	if o.Nice == 0 {
+		o.Nice = d.Nice
 	}
 	if o.MinConfidence <= 0 {
 		o.MinConfidence = d.MinConfidence

@@ -260,7 +260,10 @@ func fakeTesseract(t *testing.T, sleep string) string {
 func smallPNG(t testing.TB) []byte {
 	img := image.NewGray(image.Rect(0, 0, 64, 64))
 	for i := range img.Pix {
-		img.Pix[i] = uint8(i)
+		img.Pix[i] = 255
+		if x, y := i%64, i/64; x > 20 && x < 30 && y > 20 && y < 40 {
+			img.Pix[i] = 0 // a bar of ink on white: worth running tesseract on
+		}
 	}
 	return encodePNG(t, img)
 }

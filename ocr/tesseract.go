@@ -47,7 +47,11 @@ func (e *Engine) runTesseract(ctx context.Context, g *image.Gray, lang string, p
 	// One thread per job: the pool, not OpenMP, decides how many cores OCR uses.
 	cmd.Env = append(cmd.Environ(), "OMP_THREAD_LIMIT=1")
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		lowerPriority(cmd.Process.Pid, e.opts.Nice)
+		err = cmd.Wait()
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
