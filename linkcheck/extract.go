@@ -67,6 +67,9 @@ var callingCodes = map[string]bool{
 
 // Links lists the links in text, in order, each once.
 func Links(text string) []Link {
+	if !strings.ContainsAny(text, ".．") {
+		return nil // every link has a dot (a folded full-width one too)
+	}
 	f := textnorm.Fold(text)
 	var out []Link
 	seen := map[string]bool{}
@@ -148,6 +151,9 @@ func hostForms(h string) (string, string) {
 
 // Phones lists the phone numbers in text, in order, each once.
 func Phones(text string) []Phone {
+	if digitCount(text) < 5 {
+		return nil // the shortest number judged (95xxx) has five digits
+	}
 	f := textnorm.Fold(text)
 	t := f.Text
 	var out []Phone
@@ -246,4 +252,15 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// digitCount counts ASCII and full-width digits.
+func digitCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+			n++
+		}
+	}
+	return n
 }

@@ -15,8 +15,12 @@ func Judge(text string) []fanzha.Flag {
 	for _, l := range Links(text) {
 		flags = append(flags, CheckLink(l)...)
 	}
+	phones := Phones(text)
+	if len(phones) == 0 {
+		return flags
+	}
 	claimed := ClaimedBrands(text)
-	for _, p := range Phones(text) {
+	for _, p := range phones {
 		flags = append(flags, CheckPhone(p, claimed)...)
 	}
 	return flags

@@ -229,6 +229,9 @@ func (e *Engine) rereadLatin(ctx context.Context, g *image.Gray, words []Word) (
 			if cy >= top && cy < top+s.src.Dy() {
 				w.Line = s.line
 				w.Box = w.Box.Sub(s.offset)
+				if w.Text == "|" {
+					w.Text = "I" // Noto's capital I is a bare stroke
+				}
 				reread[s.line] = append(reread[s.line], w)
 				break
 			}
