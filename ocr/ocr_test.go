@@ -2,6 +2,7 @@ package ocr_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -342,4 +343,20 @@ func TestLargePhoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d bytes, %v", len(data), time.Since(start))
+}
+
+// A 1×1 lossless WebP: the format is sniffed, sized and decoded (and holds
+// no text).
+func TestStillWebP(t *testing.T) {
+	data, err := base64.StdEncoding.DecodeString("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, cfg, err := ocr.Config(data, ocr.Limits{})
+	if err != nil || f != ocr.WebP || cfg.Width != 1 || cfg.Height != 1 {
+		t.Fatalf("Config: %v %v %v", f, cfg, err)
+	}
+	if _, _, err := ocr.Decode(data, ocr.Limits{}); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
 }
