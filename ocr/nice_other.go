@@ -1,0 +1,5 @@
+//go:build !unix
+
+package ocr
+
+func lowerPriority(pid, nice int) {}
