@@ -14,6 +14,7 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/learn"
+	"github.com/fanzha/fanzha/linkcheck"
 	"github.com/fanzha/fanzha/textnorm"
 )
 
@@ -74,6 +75,7 @@ type signals struct {
 	hardIDs     []string
 	hardTypes   map[fanzha.ScamType]bool
 	flags       []fanzha.Flag
+	linkIDs     []string // flags from the links and numbers (linkcheck)
 	rate        *fanzha.Rate
 	paid        bool
 	paidSpan    string
@@ -177,6 +179,18 @@ func (c *Classifier) signals(ctx context.Context, text string, exclude []string)
 				s.hardIDs = append(s.hardIDs, fl.ID)
 				s.hardTypes[fanzha.Investment] = true
 			}
+		}
+	}
+	// Links and numbers judged, not just listed: a look-alike bank domain,
+	// an APK download, a virtual-operator number claimed as a bank's.
+	for _, fl := range linkcheck.Judge(text) {
+		if !slices.ContainsFunc(s.flags, func(g fanzha.Flag) bool { return g.ID == fl.ID }) {
+			s.flags = append(s.flags, fl)
+			s.linkIDs = append(s.linkIDs, fl.ID)
+		}
+		if fl.Hard {
+			s.hard = true
+			s.hardIDs = append(s.hardIDs, fl.ID)
 		}
 	}
 	var ps, pe int

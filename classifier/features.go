@@ -282,6 +282,9 @@ func signalFeatures(s *signals) dense {
 	for _, h := range s.hits {
 		d.add("det:"+h.det.id, 1)
 	}
+	for _, id := range s.linkIDs {
+		d.add("link:"+id, 1)
+	}
 	for _, f := range s.hardIDs {
 		d.add("hard:"+f, 1)
 	}

@@ -27,7 +27,7 @@ const ModelFile = "fanzha.model"
 
 // modelFormat changes whenever the features change: a model trained on
 // other features is refused rather than misread.
-const modelFormat = 2
+const modelFormat = 3
 
 // decision is the one table of hand-set numbers left in the verdict; the
 // rest is learned. The probabilities are the calibrated p_fraud (see
