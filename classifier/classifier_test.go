@@ -245,7 +245,7 @@ func TestReturnArithmetic(t *testing.T) {
 		}
 	}
 	// Loan prices and ordinary deposit rates are not promised returns.
-	for _, text := range []string{"贷款年化利率7.2%起", "定期存款年化1.75%", "买了一款理财，年化收益2.3%左右", "每天下午3点上课", "我在银行买的理财，收益率3%", "月息一分的贷款，每月还款2000"} {
+	for _, text := range []string{"贷款年化利率7.2%起", "定期存款年化1.75%", "买了一款理财，年化收益2.3%左右", "每天下午3点上课", "我在银行买的理财，收益率3%", "月息一分的贷款，每月还款2000", "【支付宝】您的余额宝昨日收益0.86元，七日年化收益率1.32%。"} {
 		if a := c.Classify(context.Background(), text); hasFlag(a, "abnormal_return") || hasFlag(a, "high_return") {
 			t.Errorf("%q: flagged as an abnormal return", text)
 		}

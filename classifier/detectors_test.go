@@ -20,7 +20,7 @@ var detectorCases = map[string]struct{ pos, neg []string }{
 	},
 	"code_request": {
 		pos: []string{"把手机上收到的验证码发给我", "验证码报给客服就行", "please send me the verification code"},
-		neg: []string{"您的验证码是123456，请勿告诉他人", "验证码5分钟内有效，切勿泄露", "never share your code", "收到银行短信，说验证码请勿泄露，我没泄露"},
+		neg: []string{"您的验证码是123456，请勿告诉他人", "验证码5分钟内有效，切勿泄露", "never share your code", "收到银行短信，说验证码请勿泄露，我没泄露", "验证码提供给他人可能导致账号被盗，请勿转发"},
 	},
 	"screen_share": {
 		pos: []string{"打开屏幕共享我教你操作", "下载向日葵远程控制", "let me have remote access to your pc"},

@@ -121,11 +121,11 @@ func findRate(f textnorm.Folded, t *scan) *fanzha.Rate {
 	} {
 		for _, m := range pp.re.findAllSubmatchIndex(t, -1) {
 			v, _ := strconv.ParseFloat(sub(s, m, 2*pp.num), 64)
-			consider(m[0], m[1], perMonth(v/100, periodOf(sub(s, m, 2*pp.period))))
+			consider(m[0], m[1], perMonth(v/100, periodIn(s, m, 2*pp.period)))
 		}
 	}
 	for _, m := range rePercentGap.findAllSubmatchIndex(t, -1) {
-		consider(m[0], m[1], perMonth(percent(sub(s, m, 4)), periodOf(sub(s, m, 2))))
+		consider(m[0], m[1], perMonth(percent(sub(s, m, 4)), periodIn(s, m, 2)))
 	}
 	for _, m := range reReturnRate.findAllSubmatchIndex(t, -1) {
 		consider(m[0], m[1], perMonth(percent(sub(s, m, 2)), year))
@@ -206,6 +206,15 @@ const (
 	month
 	year
 )
+
+// periodIn is the period named by submatch i of m; "七日年化收益率1.32%" is
+// a yearly rate averaged over seven days, whatever day it names.
+func periodIn(s string, m []int, i int) period {
+	if lo := max(0, m[0]-3); strings.Contains(s[lo:m[1]], "年化") {
+		return year
+	}
+	return periodOf(sub(s, m, i))
+}
 
 func periodOf(s string) period {
 	switch {

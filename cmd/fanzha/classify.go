@@ -30,7 +30,10 @@ type classifyOutput struct {
 	Label      fanzha.ScamType    `json:"label,omitempty"`
 	Risk       *fanzha.Risk       `json:"risk,omitempty"`
 	Score      float64            `json:"score"`
+	PFraud     float64            `json:"p_fraud"` // the model's calibrated probability of fraud
 	Paid       bool               `json:"paid"`
+	Unsure     bool               `json:"unsure,omitempty"`    // the type is a guess: the bot would ask its deciding question
+	Truncated  bool               `json:"truncated,omitempty"` // part of a very long text was not read
 	Lang       fanzha.Lang        `json:"lang,omitempty"`
 	Flags      []string           `json:"flags"`
 	Matches    []string           `json:"matches"`
@@ -172,6 +175,7 @@ func classifyLine(ctx context.Context, e *engine, n int, line []byte, lineErr st
 		o.ID = in.ID
 		a := e.classifier.Classify(ctx, *in.Text)
 		o.Label, o.Risk, o.Score, o.Paid, o.Lang = a.Label, &a.Risk, a.Score, a.Paid, a.Lang
+		o.PFraud, o.Unsure, o.Truncated = a.PFraud, a.Unsure, a.Truncated
 		o.Flags = a.FlagIDs()
 		o.Matches = make([]string, 0, len(a.Matches))
 		for _, m := range a.Matches {
