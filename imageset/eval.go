@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fanzha/fanzha/linkcheck"
 	"github.com/fanzha/fanzha/ocr"
 	"github.com/fanzha/fanzha/qr"
 )
@@ -44,7 +45,12 @@ type Report struct {
 	LabelAgreement   float64 `json:"label_agreement"`
 	VerdictAgreement float64 `json:"verdict_agreement"`
 
-	Misses []Miss `json:"misses"` // below 0.95, verdict changes, QR failures
+	// Links in the typed texts, and how many the recognised text gives back
+	// exactly (a link a bubble broke over two lines included).
+	Links     int `json:"links"`
+	LinksRead int `json:"links_read"`
+
+	Misses []Miss `json:"misses"` // below 0.95, verdict changes, QR failures, links lost
 }
 
 // Miss is one picture that fell short.
@@ -96,7 +102,20 @@ func EvalImages(ctx context.Context, dir string, eng *ocr.Engine, judge Judge) (
 						l1, r1 = judge(it.Typed)
 						l2, r2 = judge(text)
 					}
+					typedLinks := linkcheck.Links(it.Typed)
+					read := map[string]bool{}
+					for _, l := range linkcheck.Links(text) {
+						read[l.Host+l.Path] = true // the host in any case
+					}
 					mu.Lock()
+					for _, l := range typedLinks {
+						rep.Links++
+						if read[l.Host+l.Path] {
+							rep.LinksRead++
+						} else {
+							rep.Misses = append(rep.Misses, Miss{File: it.File, What: "link", Detail: l.URL})
+						}
+					}
 					rep.Screenshots++
 					accSum += acc
 					rep.MinAccuracy = min(rep.MinAccuracy, acc)
@@ -191,6 +210,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) {
 	fmt.Fprintf(w, "char accuracy %.4f (worst %.4f)\n", r.CharAccuracy, r.MinAccuracy)
 	fmt.Fprintf(w, "OCR time      p50 %v  p95 %v  max %v  (%d workers)\n", r.OCRP50.Round(time.Millisecond), r.OCRP95.Round(time.Millisecond), r.OCRMax.Round(time.Millisecond), r.Workers)
 	fmt.Fprintf(w, "QR decoded    %d/%d = %.4f\n", r.QRDecoded, r.QRCodes, r.QRRate)
+	fmt.Fprintf(w, "links read    %d/%d\n", r.LinksRead, r.Links)
 	if r.Judged > 0 {
 		fmt.Fprintf(w, "verdict       same label %d/%d = %.4f; same label and risk %d/%d = %.4f; same fraud/none %d/%d\n",
 			r.SameLabel, r.Judged, r.LabelAgreement, r.SameVerdict, r.Judged, r.VerdictAgreement, r.SameFraud, r.Judged)

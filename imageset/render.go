@@ -209,8 +209,22 @@ func (r *renderer) wrap(s string, sizeDP float64, w int) []string {
 		if cur.Len() > 0 {
 			tokens = append(tokens, cur.String())
 		}
-		line := ""
+		// A word wider than the bubble (a long link) is cut, as chat apps do.
+		var fitted []string
 		for _, t := range tokens {
+			for r.width(strings.TrimRight(t, " "), sizeDP) > w {
+				rs := []rune(t)
+				n := len(rs) - 1
+				for n > 1 && r.width(string(rs[:n]), sizeDP) > w {
+					n--
+				}
+				fitted = append(fitted, string(rs[:n]))
+				t = string(rs[n:])
+			}
+			fitted = append(fitted, t)
+		}
+		line := ""
+		for _, t := range fitted {
 			if line != "" && r.width(strings.TrimRight(line+t, " "), sizeDP) > w {
 				lines = append(lines, strings.TrimRight(line, " "))
 				line = strings.TrimLeft(t, " ")

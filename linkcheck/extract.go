@@ -46,9 +46,9 @@ const tlds = `com|cn|net|org|top|xyz|vip|cc|club|shop|icu|site|online|store|tech
 
 var (
 	// a link with a scheme, or www., or a host with a known ending.
-	linkRe = regexp.MustCompile(`(?i)(?:(?:https?|itms-services)://[^\s<>"'，。；！？、（）()【】“”]+|(?:[a-z0-9\p{Cyrillic}\p{Greek}\x{00C0}-\x{024F}](?:[a-z0-9\p{Cyrillic}\p{Greek}\x{00C0}-\x{024F}-]{0,62})\.)+(?:` + tlds + `|xn--[a-z0-9-]+)(?::\d{2,5})?(?:/[^\s<>"'，。；！？、（）()【】“”]*)?)`)
+	linkRe = regexp.MustCompile(`(?i)(?:(?:https?|itms-services)://[^\s<>"'，。；！？、（）()【】“”\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]+|(?:[a-z0-9\p{Cyrillic}\p{Greek}\x{00C0}-\x{024F}](?:[a-z0-9\p{Cyrillic}\p{Greek}\x{00C0}-\x{024F}-]{0,62})\.)+(?:` + tlds + `|xn--[a-z0-9-]+)(?::\d{2,5})?(?:/[^\s<>"'，。；！？、（）()【】“”\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]*)?)`)
 	// an IP host with an optional port and path.
-	ipRe = regexp.MustCompile(`(?:https?://)?(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:/[^\s<>"'，。；！？、（）()【】“”]*)?`)
+	ipRe = regexp.MustCompile(`(?:https?://)?(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:/[^\s<>"'，。；！？、（）()【】“”\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]*)?`)
 
 	intlRe    = regexp.MustCompile(`(?:\+|\b00)\s?(\d{1,3})[\s-]?\(?(\d[\d\s-]{5,14}\d)`)
 	mobileRe  = regexp.MustCompile(`(?:^|[^\d+])((?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?:\D|$)`)

@@ -145,3 +145,17 @@ func TestLegitFile(t *testing.T) {
 		t.Errorf("LegitNumber(95588) = %v, %v", b, ok)
 	}
 }
+
+func TestLinkEndsAtChinese(t *testing.T) {
+	for text, want := range map[string]string{
+		"请及时登录https://etc-gov.xyz认证，逾期注销": "etc-gov.xyz",
+		"下载http://1.2.3.4/a.apk安装":        "1.2.3.4",
+		"访问www.jd-zhuxiao.cn/refund办理":    "www.jd-zhuxiao.cn",
+		"Www.OKX-pro.vip注册时邀请码填8866":      "www.okx-pro.vip",
+	} {
+		ls := linkcheck.Links(text)
+		if len(ls) != 1 || ls[0].Host != want {
+			t.Errorf("Links(%q) = %+v, want host %s", text, ls, want)
+		}
+	}
+}

@@ -244,7 +244,7 @@ func (e *Engine) ReadImage(ctx context.Context, img image.Image) (*Result, error
 	if n == 0 {
 		return nil, fmt.Errorf("%w: %d words, none confident", ErrNoText, len(words))
 	}
-	res.Text = joinWords(res.Words)
+	res.Text = joinWrappedLinks(joinWords(res.Words))
 	res.Confidence = sum / n
 	res.LowConfidence = res.Confidence < e.opts.MinConfidence
 	res.Elapsed = time.Since(start)

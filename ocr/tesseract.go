@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -246,4 +247,32 @@ func (e *Engine) rereadLatin(ctx context.Context, g *image.Gray, words []Word) (
 		}
 	}
 	return out, nil
+}
+
+var (
+	// urlTail: a line that ends inside a link (scheme or www. on this line,
+	// no space after it).
+	urlTail = regexp.MustCompile(`(?i)(?:https?://|itms-services://|www\.)[^\s]*$`)
+	// urlHead: the next line's first word could continue it.
+	urlHead = regexp.MustCompile(`^[A-Za-z0-9/?=&%._~:#+-]+`)
+)
+
+// joinWrappedLinks puts back together a link a chat bubble broke over two
+// lines ("http://icbc-verify.top/lo" + "gin.apk"), so it is judged whole.
+// Only when the continuation looks like part of a link: it has one of
+// / ? = & . % or the first line ends with one of / . - ? = &.
+func joinWrappedLinks(text string) string {
+	lines := strings.Split(text, "\n")
+	out := lines[:1]
+	for _, l := range lines[1:] {
+		prev := out[len(out)-1]
+		tail := urlTail.FindString(prev)
+		head := urlHead.FindString(l)
+		if tail != "" && head != "" && (strings.ContainsAny(head, "/?=&.%") || strings.ContainsAny(tail[len(tail)-1:], "/.-?=&")) {
+			out[len(out)-1] = prev + l
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }
