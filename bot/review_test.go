@@ -29,7 +29,7 @@ const (
 	// caseText carries all three, and hard flags.
 	caseText = "自称警察的人说我涉嫌洗钱，让我把钱转到安全账户，我的身份证号" + idNumber +
 		"，我的电话" + ownPhone + "，他的电话是" + scammerPhone
-	ambiguousZH = "有个自称警察的人打电话给我"
+	ambiguousZH = "有个自称警察的人打电话给我，说要核实我的身份信息"
 )
 
 // backend is a session store and review queue for a test.

@@ -17,6 +17,7 @@ import (
 	"github.com/fanzha/fanzha/bot"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/conversation"
+	"github.com/fanzha/fanzha/internal/testkit"
 	"github.com/fanzha/fanzha/session"
 )
 
@@ -509,6 +510,11 @@ func TestMetricsAndHealth(t *testing.T) {
 	mux.HandleFunc("/readyz", h.bot.ServeReady)
 	mux.HandleFunc("/healthz", bot.Health)
 	srv := newServer(t, mux)
+	// A reply is sent before its handler returns and records its duration:
+	// wait for both updates to be counted.
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		return strings.Contains(get(t, srv+"/metrics", 200), "fanzha_update_duration_seconds_count 2")
+	}, "both updates' durations recorded")
 	body := get(t, srv+"/metrics", 200)
 	mustContain(t, body,
 		`fanzha_updates_total{kind="message"} 2`,
