@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fanzha/fanzha"
@@ -32,14 +33,15 @@ type Evidence struct {
 	QR            []qr.Code `json:"qr"`
 }
 
-// JudgeText is what to classify: the recognised text, then each QR payload
-// on its own line (a payment code or a look-alike link is evidence too).
+// JudgeText is what to classify: each QR payload on its own line (a
+// payment code or a look-alike link is evidence too), then the recognised
+// text. Payloads come first so that a conversation's clipped copy of a
+// long picture (and so a case's excerpt) keeps them.
 func (ev Evidence) JudgeText() string {
-	parts := []string{}
+	parts := ev.QRPayloads()
 	if ev.Text != "" {
 		parts = append(parts, ev.Text)
 	}
-	parts = append(parts, ev.QRPayloads()...)
 	return strings.Join(parts, "\n")
 }
 
@@ -101,11 +103,18 @@ func Of(ctx context.Context, eng *ocr.Engine, data []byte) (Evidence, error) {
 	})
 	if err != nil {
 		if errors.Is(err, ocr.ErrNoText) && len(ev.QR) > 0 {
-			return ev, nil
+			return ev, nil // a code without text is evidence
 		}
 		return Evidence{}, err
 	}
 	ev.Text, ev.Confidence, ev.LowConfidence = res.Text, res.Confidence, res.LowConfidence
+	if len(ev.QR) > 0 && ev.LowConfidence && utf8.RuneCountInString(strings.TrimSpace(ev.Text)) <= 3 {
+		// A character or two guessed in a code's modules is not text.
+		ev.Text, ev.Confidence, ev.LowConfidence = "", 0, false
+	}
+	if ev.QR == nil {
+		ev.QR = []qr.Code{}
+	}
 	return ev, nil
 }
 
@@ -189,7 +198,28 @@ func Clip(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine joins the lines of s: without a space between Chinese
+// characters (a chat bubble's line breaks are not spaces), with one
+// between other words.
+func oneLine(s string) string {
+	var b strings.Builder
+	for i, f := range strings.Fields(s) {
+		if i > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(b.String())
+			next, _ := utf8.DecodeRuneInString(f)
+			if !(wide(prev) && wide(next)) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// wide: a Han character or full-width punctuation.
+func wide(r rune) bool {
+	return unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef
+}
 
 // texts are the picture's lines in a reply.
 var texts = map[string]fanzha.Text{
