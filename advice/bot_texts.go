@@ -47,6 +47,12 @@ var botTexts = map[string]fanzha.Text{
 	"bot_unsupported": {
 		ZH: "这类内容我还看不懂。我能读的是文字：请直接打字描述情况，或把可疑消息的文字转发、粘贴给我；图片请附上文字说明。",
 		EN: "I cannot read this kind of content yet. I read text: write what is happening, or forward or paste the text of the suspicious message; for a picture, add a caption."},
+	"bot_unsupported_media": {
+		ZH: "语音、视频这类内容我还读不了。请把对方说的话打出来或粘贴给我；截图可以直接发图片，我会识别里面的文字和二维码。",
+		EN: "I can't read voice messages or videos yet. Please type or paste what the other side said; screenshots can be sent as pictures, and I will read their text and QR codes."},
+	"bot_pictures_failed": {
+		ZH: "另有 %d 张图片没能识别。",
+		EN: "%d more picture(s) could not be read."},
 	"bot_review_off": {
 		ZH: "民警审核功能还没有开通。情况紧急请直接拨打 %s 咨询；钱已转出请立即拨打 %s。",
 		EN: "Review by an officer is not set up yet. If it is urgent, call %s; if money has already left, call %s now."},

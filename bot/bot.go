@@ -34,6 +34,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/conversation"
+	"github.com/fanzha/fanzha/ocr"
 )
 
 // Defaults for Options.
@@ -124,6 +125,9 @@ type Options struct {
 	IdleReset time.Duration
 	// Now returns the time (tests move it for the rate limit).
 	Now func() time.Time
+	// Pictures reads photos and images sent as documents (OCR and QR
+	// codes); nil: pictures get "I cannot read pictures now".
+	Pictures *ocr.Engine
 }
 
 // Bot is a running Telegram bot. Create it with New, start it with Open,
@@ -155,6 +159,7 @@ type Bot struct {
 	blocked    sync.Map // chat id → struct{}: a 403 was logged
 	ready      atomic.Bool
 	opened     atomic.Bool
+	albums     albums
 }
 
 // New checks the options and fills in defaults. It makes no network call.

@@ -77,3 +77,13 @@ func (d *dispatcher) close(ctx context.Context) bool {
 		return false
 	}
 }
+
+// outside runs f without holding a worker: a job that waits on something
+// slow and bounded elsewhere (a picture being downloaded and read) keeps
+// its key's order but lets other keys' jobs run. Only a job the
+// dispatcher is running may call it.
+func (d *dispatcher) outside(f func()) {
+	<-d.sem
+	defer func() { d.sem <- struct{}{} }()
+	f()
+}

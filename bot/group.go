@@ -36,6 +36,7 @@ func (b *Bot) onGroup(ctx context.Context, in *incoming) {
 			return
 		}
 		switch r := m.ReplyToMessage; {
+		case r != nil && b.groupPictureOf(ctx, in, r, rest, lang):
 		case r != nil && !isSpaceOnly(messageText(r)):
 			b.judgeInGroup(ctx, in, messageText(r), kindOf(in.replyFwd), r.MessageID, rest)
 		case rest != "":
@@ -93,10 +94,11 @@ func (b *Bot) groupCommand(ctx context.Context, in *incoming, p conversation.Par
 			return
 		}
 		switch r := m.ReplyToMessage; {
+		case r != nil && b.groupPictureOf(ctx, in, r, p.Args, lang):
 		case r != nil && !isSpaceOnly(messageText(r)):
 			b.judgeInGroup(ctx, in, messageText(r), kindOf(in.replyFwd), r.MessageID, p.Args)
 		case r != nil:
-			b.sendPlain(ctx, chatID, m.MessageID, b.text("bot_unsupported", lang), nil)
+			b.sendPlain(ctx, chatID, m.MessageID, b.unsupported(r, lang), nil)
 		case p.Args != "":
 			b.judgeInGroup(ctx, in, p.Args, fanzha.MsgOwn, m.MessageID, p.Args)
 		default:

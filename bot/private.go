@@ -19,6 +19,8 @@ type privateChat struct {
 	// over the stored conversation.
 	remembered bool
 	input      conversation.Input
+	// edit is the placeholder a picture's verdict is edited into.
+	edit int
 }
 
 func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
@@ -34,10 +36,17 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 		}
 		return
 	}
+	if ref, ok := b.pictureOf(m); ok && m.Animation == nil && b.opts.Pictures != nil {
+		if b.allow(ctx, pc.user, pc.chatID, 0, lang) {
+			b.privatePicture(ctx, pc, ref, lang)
+		}
+		return
+	}
 	text := messageText(m)
 	if isSpaceOnly(text) {
+		// A voice message, a video, a sticker…
 		if hasMedia(m) && b.allow(ctx, pc.user, pc.chatID, 0, lang) {
-			b.sendPlain(ctx, pc.chatID, 0, b.text("bot_unsupported", lang), nil)
+			b.sendPlain(ctx, pc.chatID, 0, b.unsupported(m, lang), nil)
 		}
 		return
 	}
@@ -75,6 +84,12 @@ func (b *Bot) privateCommand(ctx context.Context, pc *privateChat, p conversatio
 		return
 	}
 	if info.Name == conversation.CmdCheck {
+		if r := m.ReplyToMessage; r != nil && r.Animation == nil && b.opts.Pictures != nil {
+			if ref, ok := b.pictureOf(r); ok {
+				b.answerPictures(ctx, pc, []picRef{ref}, r.MessageID, r.Caption, pc.in.replyFwd != nil, b.conv.SessionLang(pc.sess, pc.input.UserLang))
+				return
+			}
+		}
 		if r := m.ReplyToMessage; r != nil && !isSpaceOnly(messageText(r)) {
 			pc.input.Kind, pc.input.Text = kindOf(pc.in.replyFwd), messageText(r)
 			b.converse(ctx, pc, 0)
@@ -100,7 +115,7 @@ func (b *Bot) finish(ctx context.Context, pc *privateChat, sess fanzha.Session, 
 	if out.Store {
 		forgetful = !pc.remembered || !b.saveSession(ctx, pc.key, sess)
 	}
-	b.say(ctx, saying{chatID: pc.chatID, replyTo: replyTo, private: true, forgetful: forgetful, asker: pc.user}, out)
+	b.say(ctx, saying{chatID: pc.chatID, replyTo: replyTo, private: true, forgetful: forgetful, asker: pc.user, edit: pc.edit}, out)
 }
 
 // noteBlocklist counts what the blocklist check found.

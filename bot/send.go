@@ -27,6 +27,9 @@ type saying struct {
 	forgetful bool
 	// asker is who asked (in a group, the only one who may open "More").
 	asker int64
+	// edit, when not 0, is the message ("正在识别图片…") the reply is
+	// edited into.
+	edit int
 }
 
 // say sends what the conversation decided to say.
@@ -41,13 +44,13 @@ func (b *Bot) say(ctx context.Context, s saying, out conversation.Outcome) {
 		if s.forgetful {
 			text += "\n<i>" + html.EscapeString(b.text("bot_forgetful", lang)) + "</i>\n"
 		}
-		b.sendHTML(ctx, s.chatID, s.replyTo, text, nil)
+		b.deliver(ctx, s, text, nil)
 	case out.Text != "":
 		text := out.Text
 		if s.forgetful {
 			text += "\n" + b.text("bot_forgetful_short", lang)
 		}
-		b.sendPlain(ctx, s.chatID, s.replyTo, text, nil)
+		b.deliver(ctx, s, html.EscapeString(text), nil)
 	}
 }
 
@@ -105,7 +108,7 @@ func (b *Bot) sendVerdict(ctx context.Context, s saying, out conversation.Outcom
 	if len(rows) > 0 {
 		kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
 	}
-	if b.sendHTML(ctx, s.chatID, s.replyTo, r.HTML(), kb) == nil {
+	if b.deliver(ctx, s, r.HTML(), kb) == nil {
 		b.metrics.Reply(a.Risk.String(), string(a.Label))
 	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	Police   string        `yaml:"police"`    // emergency number when money has left, 110
 	Listen   string        `yaml:"listen"`    // HTTP address for webhook, health, metrics
 	Session  SessionConfig `yaml:"session"`   // conversation memory
+	OCR      OCR           `yaml:"ocr"`       // reading pictures
 	LogLevel string        `yaml:"log_level"` // debug, info, warn, error
 }
 
@@ -86,6 +87,7 @@ func Default() Config {
 		Police:   "110",
 		Listen:   ":8080",
 		Session:  SessionConfig{TTL: 24 * time.Hour},
+		OCR:      defaultOCR(),
 		LogLevel: "info",
 	}
 }
@@ -196,7 +198,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		}
 		c.Review.Chat = id
 	}
-	return nil
+	return c.OCR.applyEnv(getenv)
 }
 
 func parseIDs(s string) ([]int64, error) {
@@ -322,7 +324,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_level (FANZHA_LOG_LEVEL): %q must be debug, info, warn or error", c.LogLevel)
 	}
-	return nil
+	return c.OCR.validate()
 }
 
 func checkURL(field, raw string) error {

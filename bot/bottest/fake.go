@@ -82,6 +82,84 @@ type Server struct {
 	pushed    map[int64]time.Time
 	closed    bool
 	ok        map[string]int // successful calls by method
+	files     map[string]*File
+	nextFile  int
+}
+
+// File is a file the fake server holds for getFile and downloads.
+type File struct {
+	ID   string
+	Path string // file_path, e.g. photos/file_3.jpg
+	Data []byte
+	// HideSize leaves file_size out of getFile and Content-Length out of
+	// the download (streamed), as servers sometimes do.
+	HideSize bool
+	// Downloads counts the GETs of the file.
+	Downloads atomic.Int64
+}
+
+// MaxDownload is the Bot API's limit on files a bot may download (20 MB):
+// getFile refuses larger ones with "Bad Request: file is too big".
+const MaxDownload = 20 << 20
+
+// AddFile stores data as a file and returns it (its ID goes in a photo or
+// document). name's extension becomes the file_path's.
+func (s *Server) AddFile(name string, data []byte) *File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string]*File{}
+	}
+	s.nextFile++
+	ext := ""
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		ext = name[i:]
+	}
+	f := &File{ID: fmt.Sprintf("AgAC-file-%d", s.nextFile), Path: fmt.Sprintf("photos/file_%d%s", s.nextFile, ext), Data: data}
+	s.files[f.ID] = f
+	return f
+}
+
+func (s *Server) file(id string) *File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.files[id]
+}
+
+// serveFile answers GET /file/bot<token>/<file_path>.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, token, path string) {
+	s.mu.Lock()
+	var f *File
+	for _, x := range s.files {
+		if x.Path == path {
+			f = x
+		}
+	}
+	s.calls = append(s.calls, Call{Method: "file", Params: url.Values{"file_path": {path}}, Status: http.StatusOK, At: time.Now()})
+	s.mu.Unlock()
+	if token != s.Token || f == nil {
+		http.Error(w, "Not Found", http.StatusNotFound)
+		return
+	}
+	f.Downloads.Add(1)
+	if f.HideSize {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.WriteHeader(http.StatusOK)
+		for b := f.Data; len(b) > 0; {
+			n := min(len(b), 32<<10)
+			if _, err := w.Write(b[:n]); err != nil {
+				return
+			}
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			b = b[n:]
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
+	_, _ = w.Write(f.Data)
 }
 
 var msgIDs atomic.Int64
@@ -254,6 +332,11 @@ func (s *Server) PushedAt(id int64) time.Time {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		token, path, _ := strings.Cut(rest, "/")
+		s.serveFile(w, r, token, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	if !ok {
 		writeError(w, http.StatusNotFound, "Not Found", 0)
@@ -337,6 +420,21 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p
 		id := s.nextMsgID + 1_000_000
 		s.mu.Unlock()
 		return writeResult(w, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chatID, "type": "private"}, "text": text})
+	case "getFile":
+		f := s.file(p.Get("file_id"))
+		switch {
+		case f == nil:
+			writeError(w, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
+			return http.StatusBadRequest
+		case len(f.Data) > MaxDownload:
+			writeError(w, http.StatusBadRequest, "Bad Request: file is too big", 0)
+			return http.StatusBadRequest
+		}
+		res := map[string]any{"file_id": f.ID, "file_unique_id": "u" + f.ID, "file_path": f.Path}
+		if !f.HideSize {
+			res["file_size"] = len(f.Data)
+		}
+		return writeResult(w, res)
 	case "answerCallbackQuery":
 		if p.Get("callback_query_id") == "" {
 			writeError(w, http.StatusBadRequest, "Bad Request: query is too old and response timeout expired or query ID is invalid", 0)
@@ -653,6 +751,34 @@ func Private(user int64, text string) map[string]any {
 // Group is an update with a text message from user in group chat.
 func Group(chat, user int64, text string) map[string]any {
 	return map[string]any{"message": Message(GroupChat(chat), user, text)}
+}
+
+// Photo is a photo message from user in chat: the file as its only
+// size (width × height as the message says), with a caption if not empty.
+func Photo(chat map[string]any, from int64, f *File, w, h int, caption string) map[string]any {
+	m := Message(chat, from, "")
+	size := map[string]any{"file_id": f.ID, "file_unique_id": "u" + f.ID, "width": w, "height": h}
+	if !f.HideSize {
+		size["file_size"] = len(f.Data)
+	}
+	thumb := map[string]any{"file_id": f.ID + "-thumb", "file_unique_id": "t" + f.ID, "width": 90, "height": 90, "file_size": 1000}
+	m["photo"] = []any{thumb, size}
+	if caption != "" {
+		m["caption"] = caption
+	}
+	return m
+}
+
+// Document is a document message from user in chat: the file under name
+// with mime type mt.
+func Document(chat map[string]any, from int64, f *File, name, mt string) map[string]any {
+	m := Message(chat, from, "")
+	d := map[string]any{"file_id": f.ID, "file_unique_id": "u" + f.ID, "file_name": name, "mime_type": mt}
+	if !f.HideSize {
+		d["file_size"] = len(f.Data)
+	}
+	m["document"] = d
+	return m
 }
 
 // Wrap puts a message object into an update.

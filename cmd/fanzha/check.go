@@ -13,16 +13,32 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/conversation"
+	"github.com/fanzha/fanzha/ocr"
 )
 
 // runCheck assesses one text given as arguments, or read from stdin when
 // the text is "-". It goes through the conversation engine as one message,
 // so it says what the bot would say to it.
 func runCheck(ctx context.Context, conv *conversation.Service, args []string, stdin io.Reader, out io.Writer) error {
+	return runCheckWith(ctx, conv, nil, args, stdin, out)
+}
+
+// runCheckWith is runCheck with pictures: `check --image FILE` reads the
+// picture with the engine pics gives (nil: pictures cannot be read).
+func runCheckWith(ctx context.Context, conv *conversation.Service, pics func() (*ocr.Engine, error), args []string, stdin io.Reader, out io.Writer) error {
 	asJSON := false
 	var words []string
+	image := ""
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
+		case a == "--image" || a == "-image":
+			if i+1 >= len(args) {
+				return usageError{"check: --image needs a FILE"}
+			}
+			i++
+			image = args[i]
+		case strings.HasPrefix(a, "--image="):
+			image = strings.TrimPrefix(a, "--image=")
 		case a == "--":
 			words = append(words, args[i+1:]...)
 			i = len(args)
@@ -35,6 +51,12 @@ func runCheck(ctx context.Context, conv *conversation.Service, args []string, st
 		}
 	}
 	text := strings.Join(words, " ")
+	if image != "" {
+		if text != "" {
+			return usageError{"check: give a TEXT or --image FILE, not both"}
+		}
+		return checkImage(ctx, conv, pics, image, asJSON, out)
+	}
 	if text == "-" {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxLine+1))
 		if err != nil {

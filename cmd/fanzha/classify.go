@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/ocr"
+	"github.com/fanzha/fanzha/picture"
 )
 
 // maxLine bounds one input line of `fanzha classify`; a longer line gets an
@@ -20,8 +22,9 @@ const maxLine = 1 << 20
 
 // classifyInput is one line of `fanzha classify` input.
 type classifyInput struct {
-	ID   json.RawMessage `json:"id,omitempty"`
-	Text *string         `json:"text"`
+	ID    json.RawMessage `json:"id,omitempty"`
+	Text  *string         `json:"text"`
+	Image *string         `json:"image"` // a picture's path: OCR and QR, then judged
 }
 
 // classifyOutput is one line of output: the contract in BRIEF.md.
@@ -38,7 +41,52 @@ type classifyOutput struct {
 	Flags      []string           `json:"flags"`
 	Matches    []string           `json:"matches"`
 	Indicators []fanzha.Indicator `json:"indicators,omitempty"`
-	Error      string             `json:"error,omitempty"`
+	// An {"image": PATH} line also carries what was read: ocr_text,
+	// ocr_confidence, qr.
+	*picture.Evidence
+	Error string `json:"error,omitempty"`
+}
+
+// inFlightBytes bounds the input held at once — lines read and not yet
+// written, however many cores classify — so memory does not grow with
+// GOMAXPROCS: 4 MB is four 1 MB lines, or thousands of short ones.
+const inFlightBytes = 4 << 20
+
+// lineOverhead is what a line costs beyond its bytes (job, result), so
+// many tiny lines are bounded too.
+const lineOverhead = 512
+
+// budget is a counting semaphore of bytes.
+type budget struct {
+	mu         sync.Mutex
+	cond       *sync.Cond
+	free, size int64
+}
+
+func newBudget(size int64) *budget {
+	b := &budget{free: size, size: size}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// take waits until n bytes are free (a cost over the whole budget waits
+// for all of it) and returns what was taken.
+func (b *budget) take(n int64) int64 {
+	n = min(n, b.size)
+	b.mu.Lock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	b.mu.Unlock()
+	return n
+}
+
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 // runClassify reads JSON lines and writes one verdict per line, in input
@@ -52,10 +100,14 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out, errs io.Writ
 		err  string
 		res  chan []byte
 		bad  bool
+		cost int64
 	}
 	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan *job, workers*64)
-	order := make(chan *job, workers*64)
+	// The channels may hold every job the budget admits; the budget, not
+	// their size, bounds memory.
+	bud := newBudget(inFlightBytes)
+	jobs := make(chan *job, 4096)
+	order := make(chan *job, 4096)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -79,6 +131,7 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out, errs io.Writ
 		var err error
 		for j := range order {
 			b := <-j.res
+			bud.give(j.cost)
 			lines++
 			if j.bad {
 				failed++
@@ -103,6 +156,7 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out, errs io.Writ
 		// last newline is not a line.
 		if !(errors.Is(err, io.EOF) && len(line) == 0 && !tooLong) {
 			j := &job{n: n, line: line, res: make(chan []byte, 1)}
+			j.cost = bud.take(int64(len(line)) + lineOverhead)
 			switch {
 			case tooLong:
 				j.err = fmt.Sprintf("line longer than %d bytes", maxLine)
@@ -132,7 +186,7 @@ func runClassify(ctx context.Context, e *engine, in io.Reader, out, errs io.Writ
 		return readErr
 	}
 	if lines > 0 && failed == lines {
-		return fmt.Errorf("classify: every line failed (%d); want JSON lines {\"text\": \"...\"}", lines)
+		return fmt.Errorf("classify: every line failed (%d); want JSON lines {\"text\": \"...\"} or {\"image\": \"PATH\"}", lines)
 	}
 	return nil
 }
@@ -164,16 +218,30 @@ func classifyLine(ctx context.Context, e *engine, n int, line []byte, lineErr st
 	case json.Unmarshal(line, &in) != nil:
 		var probe map[string]json.RawMessage
 		if json.Unmarshal(line, &probe) == nil {
-			o.Error = "\"text\" must be a string"
+			o.Error = "\"text\" and \"image\" must be strings"
 		} else {
-			o.Error = "malformed JSON: expected {\"text\": \"...\"}"
+			o.Error = "malformed JSON: expected {\"text\": \"...\"} or {\"image\": \"PATH\"}"
 		}
-	case in.Text == nil:
+	case in.Text == nil && in.Image == nil:
 		o.ID = in.ID
-		o.Error = "missing \"text\" field"
+		o.Error = "missing \"text\" (or \"image\") field"
+	case in.Text != nil && in.Image != nil:
+		o.ID = in.ID
+		o.Error = "give \"text\" or \"image\", not both"
 	default:
 		o.ID = in.ID
-		a := e.classifier.Classify(ctx, *in.Text)
+		text := ""
+		if in.Text != nil {
+			text = *in.Text
+		} else {
+			ev, err := e.readPicture(ctx, *in.Image)
+			if err != nil {
+				o.Error = picture.ErrorText(err, fanzha.EN) + " (" + ocr.Code(err) + ")"
+				break
+			}
+			o.Evidence, text = &ev, ev.JudgeText()
+		}
+		a := e.classifier.Classify(ctx, text)
 		o.Label, o.Risk, o.Score, o.Paid, o.Lang = a.Label, &a.Risk, a.Score, a.Paid, a.Lang
 		o.PFraud, o.Unsure, o.Truncated = a.PFraud, a.Unsure, a.Truncated
 		o.Flags = a.FlagIDs()
@@ -196,4 +264,25 @@ func classifyLine(ctx context.Context, e *engine, n int, line []byte, lineErr st
 		b, o.Error = []byte(fmt.Sprintf(`{"line":%d,"error":"internal error"}`, n)), "internal error"
 	}
 	return append(b, '\n'), o.Error
+}
+
+// readPicture reads an {"image": PATH} line's picture, at most as many at
+// once as the OCR engine has workers (plus one being read from disk), so
+// the pictures waiting hold no bytes.
+func (e *engine) readPicture(ctx context.Context, path string) (picture.Evidence, error) {
+	if e.pictures == nil {
+		return picture.Evidence{}, ocr.ErrUnavailable
+	}
+	eng, err := e.pictures()
+	if err != nil {
+		return picture.Evidence{}, err
+	}
+	e.picOnce.Do(func() { e.picSlots = make(chan struct{}, eng.Options().Workers+1) })
+	select {
+	case e.picSlots <- struct{}{}:
+	case <-ctx.Done():
+		return picture.Evidence{}, ctx.Err()
+	}
+	defer func() { <-e.picSlots }()
+	return picture.Read(ctx, eng, path)
 }

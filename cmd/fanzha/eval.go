@@ -34,6 +34,9 @@ type evalOptions struct {
 	// embedded one.
 	model string
 	train classifier.TrainOptions
+	// images: a rendered image set to read (evalimages.go).
+	images      string
+	imageFloors imageFloors
 }
 
 func parseEvalArgs(args []string) (evalOptions, error) {
@@ -85,6 +88,14 @@ func parseEvalArgs(args []string) (evalOptions, error) {
 			o.trainDir = val
 		case "model":
 			o.model = val
+		case "images":
+			o.images = val
+		case "min-char-accuracy":
+			num(&o.imageFloors.charAccuracy)
+		case "min-qr-rate":
+			num(&o.imageFloors.qrRate)
+		case "min-verdict-agreement":
+			num(&o.imageFloors.verdictAgreement)
 		case "l2", "epochs", "rate":
 			// Training settings for --cv, to compare them on the folds.
 			var v float64
@@ -107,7 +118,7 @@ func parseEvalArgs(args []string) (evalOptions, error) {
 	if o.trainDir == "" {
 		o.trainDir = "training"
 	}
-	if len(o.files) == 0 && o.cv == "" {
+	if len(o.files) == 0 && o.cv == "" && o.images == "" {
 		return o, usageError{"eval needs --data FILE (JSON lines with text and label) or --cv register|author"}
 	}
 	return o, nil
@@ -122,6 +133,9 @@ func runEval(ctx context.Context, e *engine, args []string, out io.Writer) error
 	}
 	if o.cv != "" {
 		return runCrossValidation(ctx, e, o, out)
+	}
+	if o.images != "" {
+		return runEvalImages(ctx, e, o.images, o.imageFloors, o.showErrors, out)
 	}
 	if o.model != "" {
 		m, err := loadModelFile(o.model)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/fanzha/fanzha/config"
 	"github.com/fanzha/fanzha/conversation"
 	"github.com/fanzha/fanzha/knowledge"
+	"github.com/fanzha/fanzha/ocr"
 )
 
 const usage = `fanzha — 反诈助手 / anti-fraud assistant
@@ -30,10 +32,13 @@ const usage = `fanzha — 反诈助手 / anti-fraud assistant
 usage:
   fanzha chat                     talk in the terminal (same replies as Telegram)
   fanzha check [--json] TEXT      assess one text ("-": read it from stdin)
-  fanzha classify [FILE]          JSON lines {"text": ...} (stdin or FILE) → one verdict per line
+  fanzha check [--json] --image FILE
+                                  read a screenshot (PNG, JPEG, WebP: text and QR codes) and assess it
+  fanzha classify [FILE]          JSON lines {"text": ...} or {"image": PATH} (stdin or FILE) → one verdict per line
   fanzha train --out DIR          train the model from training/ and the corpus (deterministic)
   fanzha eval --cv register|author  leave-one-register (author)-out cross-validation
   fanzha eval --data FILE         precision / recall / F1 and confusion matrix on a labelled set
+  fanzha eval --images DIR        OCR char accuracy, QR rate and verdict agreement on a rendered image set
   fanzha serve                    run the Telegram bot (FANZHA_TELEGRAM_TOKEN)
   fanzha healthcheck [--addr HOST:PORT]
                                   exit 0 when the bot at FANZHA_LISTEN (or HOST:PORT) is ready
@@ -72,6 +77,7 @@ type Main struct {
 	Config *config.Config
 
 	closers []func() error
+	pics    pictureSource
 }
 
 // NewMain returns a Main on the process's streams and environment.
@@ -139,14 +145,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			return runCheck(ctx, conv, rest, m.Stdin, m.Stdout)
+			return runCheckWith(ctx, conv, m.pictureEngine, rest, m.Stdin, m.Stdout)
 		}
 	case "classify":
 		in, err := m.classifyInput(rest)
 		if err != nil {
 			return err
 		}
-		run = func(e *engine) error { return runClassify(ctx, e, in, m.Stdout, m.Stderr) }
+		run = func(e *engine) error {
+			e.pictures = m.pictureEngine
+			return runClassify(ctx, e, in, m.Stdout, m.Stderr)
+		}
 	case "eval":
 		run = func(e *engine) error { return runEval(ctx, e, rest, m.Stdout) }
 		// One caller measuring a whole set: the per-user limits do not apply.
@@ -205,6 +214,10 @@ type engine struct {
 	classifier *classifier.Classifier
 	advisor    *advice.Advisor
 	assist     *assist.Engine
+	// pictures gives the OCR engine for {"image": PATH} lines (nil: none).
+	pictures func() (*ocr.Engine, error)
+	picOnce  sync.Once
+	picSlots chan struct{}
 }
 
 func (m *Main) engine(mods ...func(*assist.Options)) (*engine, error) {

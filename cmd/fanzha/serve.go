@@ -252,6 +252,7 @@ func (m *Main) newBot(e *engine, st *stores, log *slog.Logger) (*bot.Bot, error)
 		Review:        st.review,
 		ReviewChat:    c.Review.Chat,
 		Logger:        log,
+		Pictures:      m.botPictures(log),
 	})
 }
 

@@ -1,4 +1,4 @@
-package main
+package picture_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/imageset"
 	"github.com/fanzha/fanzha/ocr"
+	"github.com/fanzha/fanzha/picture"
 	"github.com/fanzha/fanzha/qr"
 )
 
@@ -49,7 +50,7 @@ func TestReadImageEvidence(t *testing.T) {
 		}
 		var b bytes.Buffer
 		png.Encode(&b, r.Image)
-		ev, err := readImageEvidence(ctx, eng, writeFile(t, "shot.jpg", b.Bytes())) // wrong extension: sniffed
+		ev, err := picture.Read(ctx, eng, writeFile(t, "shot.jpg", b.Bytes())) // wrong extension: sniffed
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestReadImageEvidence(t *testing.T) {
 		}
 		var b bytes.Buffer
 		png.Encode(&b, img)
-		ev, err := readImageEvidence(ctx, eng, writeFile(t, "pay.png", b.Bytes()))
+		ev, err := picture.Read(ctx, eng, writeFile(t, "pay.png", b.Bytes()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,11 +74,11 @@ func TestReadImageEvidence(t *testing.T) {
 		}
 	})
 	t.Run("pdf renamed jpg", func(t *testing.T) {
-		_, err := readImageEvidence(ctx, eng, writeFile(t, "warrant.jpg", []byte("%PDF-1.5\n...")))
+		_, err := picture.Read(ctx, eng, writeFile(t, "warrant.jpg", []byte("%PDF-1.5\n...")))
 		if !errors.Is(err, ocr.ErrUnsupported) {
 			t.Fatalf("err %v", err)
 		}
-		if msg := imageErrorText(err, fanzha.ZH); !strings.Contains(msg, "PNG") {
+		if msg := picture.ErrorText(err, fanzha.ZH); !strings.Contains(msg, "PNG") {
 			t.Errorf("message %q", msg)
 		}
 	})
@@ -86,13 +87,13 @@ func TestReadImageEvidence(t *testing.T) {
 		f, _ := os.Create(p)
 		f.Truncate(20 << 20) // sparse: 20 MB that were never written
 		f.Close()
-		if _, err := readImageEvidence(ctx, eng, p); !errors.Is(err, ocr.ErrTooLarge) {
+		if _, err := picture.Read(ctx, eng, p); !errors.Is(err, ocr.ErrTooLarge) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("missing", func(t *testing.T) {
-		_, err := readImageEvidence(ctx, eng, filepath.Join(t.TempDir(), "nope.png"))
-		if !errors.Is(err, os.ErrNotExist) || imageErrorText(err, fanzha.EN) == "" {
+		_, err := picture.Read(ctx, eng, filepath.Join(t.TempDir(), "nope.png"))
+		if !errors.Is(err, os.ErrNotExist) || picture.ErrorText(err, fanzha.EN) == "" {
 			t.Fatalf("err %v", err)
 		}
 	})
