@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -330,6 +329,15 @@ func defaultPublicURL(webhook, listen string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// PublicOrigin is PublicURL, or its default when it is unset (a
+// configuration built in code, not by Load).
+func (c *Config) PublicOrigin() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return defaultPublicURL(c.Telegram.WebhookURL, c.Listen)
+}
+
 // Location is the time zone of Report.Timezone. Validate has checked it;
 // Asia/Shanghai as a fixed UTC+8 when the zone database lacks it.
 func (c *Config) Location() *time.Location {
@@ -487,8 +495,8 @@ func (c *Config) validateReport() error {
 		return fmt.Errorf("report.sample_retention (FANZHA_SAMPLE_RETENTION): %s must be at least 168h (one week)", r.SampleRetention)
 	}
 	for _, d := range r.Districts {
-		if utf8.RuneCountInString(d) > 20 || strings.ContainsRune(d, '\n') {
-			return fmt.Errorf("report.districts (FANZHA_DISTRICTS): %q must be a name of at most 20 characters on one line", d)
+		if len(d) > 48 || strings.ContainsRune(d, '\n') {
+			return fmt.Errorf("report.districts (FANZHA_DISTRICTS): %q must be one line of at most 48 bytes (16 Chinese characters: it goes in a button)", d)
 		}
 	}
 	if len(r.Districts) > 40 {
