@@ -15,6 +15,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/bot/bottest"
 	"github.com/fanzha/fanzha/config"
+	"github.com/fanzha/fanzha/internal/redistest"
 	"github.com/fanzha/fanzha/knowledge"
 )
 
@@ -48,6 +49,11 @@ const (
 // districts, new scripts); the console opened with and without a valid
 // link; a case confirmed in the console shows on the Telegram card.
 func TestOfficersWeek(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { officersWeek(t, "") })
+	t.Run("redis", func(t *testing.T) { officersWeek(t, redistest.Start(t, redistest.Options{Own: true}).URL) })
+}
+
+func officersWeek(t *testing.T, redisURL string) {
 	const (
 		officer    = 7001
 		reviewChat = -100500
@@ -56,6 +62,7 @@ func TestOfficersWeek(t *testing.T) {
 	api := bottest.NewServer(t)
 	clk := &fakeClock{now: cst("2026-11-25 10:00")} // Wednesday of 2026-W48
 	s := startServeAt(t, api, func(c *config.Config) {
+		c.Redis.URL = redisURL
 		c.Review.Officers = []int64{officer}
 		c.Review.Chat = reviewChat
 		c.Report.Districts = []string{"海曙区", "江北区", "北仑区"}
