@@ -7,6 +7,7 @@ import (
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/conversation"
+	"github.com/fanzha/fanzha/internal/redistest"
 	"github.com/fanzha/fanzha/stats"
 )
 
@@ -124,13 +125,24 @@ func BenchmarkCounting(b *testing.B) {
 	}
 }
 
-// BenchmarkCountEvent is the count itself (in memory): what a reply waits
-// for beyond its verdict.
+// BenchmarkCountEvent is the count itself, in memory and in Redis (a real
+// redis-server on loopback): what a reply waits for beyond its verdict.
 func BenchmarkCountEvent(b *testing.B) {
 	ctx := context.Background()
-	st := stats.NewMemory(stats.Options{})
 	a := fanzha.Assessment{Label: fanzha.Police, Risk: fanzha.RiskHigh, Indicators: []fanzha.Indicator{{Kind: fanzha.IndAmount, Value: "3万"}}}
-	for b.Loop() {
-		_ = st.Count(ctx, stats.FromAssessment(stats.KindAssessed, a, stats.ChannelPrivate, "", time.Now()))
+	srv := redistest.Start(b, redistest.Options{})
+	rs, err := stats.OpenRedis(srv.URL, stats.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	for name, st := range map[string]stats.Store{"memory": stats.NewMemory(stats.Options{}), "redis": rs} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := st.Count(ctx, stats.FromAssessment(stats.KindAssessed, a, stats.ChannelPrivate, "", time.Now())); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -27,12 +27,21 @@ type fakeClock struct {
 
 func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// cst reads a time in Asia/Shanghai: "2026-12-07 09:00", or with
+// seconds and a fraction.
 func cst(s string) time.Time {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", s, shanghai())
+	layout := "2006-01-02 15:04"
+	if len(s) > len(layout) {
+		layout = "2006-01-02 15:04:05.9"
+	}
+	t, err := time.ParseInLocation(layout, s, shanghai())
+	if err != nil {
+		panic(err)
+	}
 	return t
 }
-func shanghai() *time.Location                { l, _ := time.LoadLocation("Asia/Shanghai"); return l }
-func lastCall(cs []bottest.Call) bottest.Call { return cs[len(cs)-1] }
+func shanghai() *time.Location { l, _ := time.LoadLocation("Asia/Shanghai"); return l }
 
 // The scripted texts and what the classifier makes of them (checked in
 // the test through the counts they lead to).
@@ -120,7 +129,7 @@ func officersWeek(t *testing.T, redisURL string) {
 	if caseID == nil {
 		t.Fatalf("no case id in %q", submitted)
 	}
-	card := api.WaitSent(t, reviewChat, 1)[0]
+	api.WaitSent(t, reviewChat, 1) // the case's card
 	// In a group, someone asks about a 刷单 message.
 	api.Push(bottest.Group(groupChat, 109, "/check "+textTask))
 	waitSent(groupChat, 1)
@@ -246,7 +255,6 @@ func officersWeek(t *testing.T, redisURL string) {
 		if edit.Params.Get("message_id") == "" || !strings.Contains(edit.Params.Get("text"), "已确认诈骗") {
 			t.Errorf("the card does not show the confirmation: %v", edit.Params)
 		}
-		_ = card
 		waitForText(t, api, 107, caseID[1])
 	})
 }
@@ -321,5 +329,26 @@ func TestNextReport(t *testing.T) {
 	}
 	if w := isoWeek(cst("2026-12-07 09:00").AddDate(0, 0, -7)); w != "2026-W49" {
 		t.Errorf("the Monday report's week: %s", w)
+	}
+}
+
+// TestMondayReport: at the report hour on Monday last week's report goes
+// to the review chat, once, though two replicas share the Redis.
+func TestMondayReport(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{Own: true})
+	api := bottest.NewServer(t)
+	clk := &fakeClock{now: cst("2026-12-07 08:59:59.5")}
+	mod := func(c *config.Config) {
+		c.Redis.URL = rs.URL
+		c.Review.Officers = []int64{7001}
+		c.Review.Chat = -100500
+	}
+	startServeAt(t, api, mod, clk.Now)
+	startServeAt(t, api, mod, clk.Now)
+	api.WaitCalls(t, "sendPhoto", -100500, 1, 20*time.Second)
+	waitForText(t, api, -100500, "反诈周报 2026-W49")
+	time.Sleep(1500 * time.Millisecond) // both replicas' timers have fired, several times
+	if n := api.Count("sendPhoto"); n != 1 {
+		t.Errorf("the Monday report was sent %d times, want once", n)
 	}
 }
