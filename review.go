@@ -80,6 +80,9 @@ type Case struct {
 	Flags      []CaseFlag  `json:"flags"`
 	Excerpt    string      `json:"excerpt"`    // masked
 	Indicators []Indicator `json:"indicators"` // the scammer's
+	// District is the one the citizen chose from the deployment's list
+	// (never inferred); empty when none was.
+	District string `json:"district,omitempty"`
 	// Consent: the citizen agreed to be contacted (told the outcome,
 	// called back).
 	Consent bool       `json:"consent"`

@@ -35,6 +35,17 @@ type Session struct {
 	Case    string    `json:"case,omitempty"`
 	CaseOf  string    `json:"case_of,omitempty"`
 	Updated time.Time `json:"updated"`
+	// District is the district the citizen chose from the deployment's
+	// list for the weekly report (asked once, optional; never inferred),
+	// and DistrictAsked whether the question was put.
+	District      string `json:"district,omitempty"`
+	DistrictAsked bool   `json:"district_asked,omitempty"`
+	// Counted: this conversation was counted for the weekly report (once,
+	// when it first reached medium or high risk), from Channel ("private",
+	// "forward", "picture"); StopCounted: its stop-payment hand-off was.
+	Counted     bool   `json:"counted,omitempty"`
+	Channel     string `json:"channel,omitempty"`
+	StopCounted bool   `json:"stop_counted,omitempty"`
 }
 
 // Bounds of Session.Recent.

@@ -16,7 +16,7 @@ func text(k string, lang fanzha.Lang) string {
 
 // messages holds every user-facing text, keyed: the replies', the front
 // ends', the bot's and the officers' review's.
-var messages = join(replyTexts, frontEnd, botTexts, reviewTexts)
+var messages = join(replyTexts, frontEnd, botTexts, reviewTexts, reportTexts)
 
 // join merges text tables; a key defined twice is a programming error.
 func join(tables ...map[string]fanzha.Text) map[string]fanzha.Text {

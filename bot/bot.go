@@ -108,8 +108,19 @@ type Options struct {
 	Review Review
 	// ReviewChat is the officers' chat id (FANZHA_REVIEW_CHAT).
 	ReviewChat int64
-	Logger     *slog.Logger
-	Metrics    *Metrics
+	// Reports, when set, answers officers' /report and /report last with
+	// the weekly report (a chart and the text); Console, when set, gives
+	// an officer a one-time sign-in link on /console; Cards remembers each
+	// case's card in the review chat, so an action taken elsewhere (the
+	// console) shows on it.
+	Reports Reports
+	Console Console
+	Cards   Cards
+	// Officers get the officers' command menu in their private chats
+	// (setMyCommands); Review decides who is one.
+	Officers []int64
+	Logger   *slog.Logger
+	Metrics  *Metrics
 	// HTTPClient's Transport carries the Bot API calls; its timeout is
 	// replaced (long polls need a longer one than sends).
 	HTTPClient *http.Client
@@ -297,6 +308,7 @@ func (b *Bot) Open(ctx context.Context) error {
 		}
 		b.log.Info("polling for updates", "bot", b.self.UserName)
 	}
+	b.publishCommands(ctx)
 	b.opened.Store(true)
 	b.ready.Store(true)
 	return nil

@@ -28,6 +28,7 @@ const (
 	actOfficial action = "act"     // officer's card: confirm / dismiss / call back (args: case id, action)
 	actAnswer   action = "fu"      // the deciding question: yes / no (args: type, y|n)
 	actMore     action = "more"    // "More": the detailed reply (args in groups: the asker's user id)
+	actDistrict action = "dist"    // the district question: a district of the list, or none (skip) (args: name)
 )
 
 // callback is one entry of the callback table.
@@ -50,6 +51,7 @@ var callbacks = map[action]callback{
 	actOfficial: {handle: (*Bot).onOfficerAction},
 	actAnswer:   {handle: (*Bot).onAnswer, private: true, refusal: "bot_cb_private_only"},
 	actMore:     {handle: (*Bot).onMore},
+	actDistrict: {handle: (*Bot).onDistrict, private: true, refusal: "bot_cb_private_only"},
 }
 
 func button(label, data string) tgbotapi.InlineKeyboardButton {
@@ -137,7 +139,7 @@ func (b *Bot) onPaid(ctx context.Context, p *press) {
 	sess, remembered := b.loadSession(ctx, key)
 	in := p.input()
 	in.Lang = p.lang
-	sess, out := b.conv.Paid(sess, in)
+	sess, out := b.conv.Paid(ctx, sess, in)
 	// The button has done its job: leave the others.
 	if p.msgID != 0 {
 		b.editMarkup(ctx, p.chatID, p.msgID, withoutAction(p.q.Message, actPaid))

@@ -133,7 +133,7 @@ func (b *Bot) PostCase(ctx context.Context, c fanzha.Case) error {
 	if b.opts.ReviewChat == 0 {
 		return errors.New("bot: no review chat")
 	}
-	if err := b.sendHTML(ctx, b.opts.ReviewChat, 0, b.fitCard(c, nil), officerKeyboard(c.ID)); err != nil {
+	if err := b.postCard(ctx, c); err != nil {
 		return fmt.Errorf("post case %s: %w", c.ID, err)
 	}
 	b.metrics.event(famPosted, "")

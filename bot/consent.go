@@ -28,6 +28,7 @@ func (b *Bot) caseFor(chatID, user int64, sess fanzha.Session, consent bool) fan
 		Text:       excerptText(sess.Recent),
 		Assessment: sess.Assessment,
 		Consent:    consent,
+		District:   sess.District,
 	})
 }
 
@@ -162,6 +163,7 @@ func (b *Bot) onSubmit(ctx context.Context, p *press) {
 	b.metrics.event(famSubmitted, "")
 	b.log.Info("case submitted by a citizen", "case_id", id, "chat_id", p.chatID, "consent", consent, "label", c.Label, "risk", c.Risk)
 	sess.Case, sess.CaseOf = id, shown
+	b.conv.Handed(ctx, sess)
 	b.saveSession(ctx, key, sess)
 	b.answer(ctx, p.q.ID, b.text("bot_cb_submitted", lang))
 	if p.msgID != 0 {

@@ -81,7 +81,7 @@ func (b *Bot) groupCommand(ctx context.Context, in *incoming, p conversation.Par
 	ui := userLang(m.From)
 	lang := groupLang(p.Args, ui)
 	addressed := p.Target != ""
-	if b.isOfficerCommand(p, chatID) {
+	if b.isOfficerCommand(p, chatID, user, false) {
 		if b.allow(ctx, user, chatID, m.MessageID, fanzha.ZH) {
 			b.officerCommand(ctx, m, p.Name, p.Args)
 		}

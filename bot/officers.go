@@ -113,8 +113,9 @@ func displayName(u *tgbotapi.User) string {
 	return name
 }
 
-// officerCommand runs /queue, /case ID or /stats in the review chat, for
-// officers only; anyone else is refused, logged and audited.
+// officerCommand runs /queue, /case ID, /stats, /report or /console in the
+// review chat or an officer's private chat, for officers only; anyone else
+// is refused, logged and audited.
 func (b *Bot) officerCommand(ctx context.Context, m *tgbotapi.Message, cmd, args string) {
 	lang := cardLang
 	user, chatID := senderID(m), m.Chat.ID
@@ -177,6 +178,10 @@ func (b *Bot) officerCommand(ctx context.Context, m *tgbotapi.Message, cmd, args
 			return
 		}
 		reply(b.statsHTML(st))
+	case "report":
+		b.reportCommand(ctx, chatID, m.MessageID, args)
+	case "console":
+		b.consoleCommand(ctx, m, user)
 	}
 }
 

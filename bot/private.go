@@ -74,7 +74,7 @@ func (b *Bot) converse(ctx context.Context, pc *privateChat, msgID int) {
 
 func (b *Bot) privateCommand(ctx context.Context, pc *privateChat, p conversation.Parsed) {
 	m := pc.in.u.Message
-	if b.isOfficerCommand(p, pc.chatID) {
+	if b.isOfficerCommand(p, pc.chatID, pc.user, true) {
 		b.officerCommand(ctx, m, p.Name, p.Args)
 		return
 	}
@@ -116,6 +116,9 @@ func (b *Bot) finish(ctx context.Context, pc *privateChat, sess fanzha.Session, 
 		forgetful = !pc.remembered || !b.saveSession(ctx, pc.key, sess)
 	}
 	b.say(ctx, saying{chatID: pc.chatID, replyTo: replyTo, private: true, forgetful: forgetful, asker: pc.user, edit: pc.edit}, out)
+	if out.AskDistrict {
+		b.askDistrict(ctx, pc.chatID, out.Lang)
+	}
 }
 
 // noteBlocklist counts what the blocklist check found.

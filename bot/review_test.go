@@ -363,10 +363,12 @@ func TestOfficerCommands(t *testing.T) {
 		t.Errorf("%d refused commands audited, want 3", n)
 	}
 
-	// Elsewhere the commands are not the officers': an officer's private
-	// chat does not know them, another group does not hear them.
+	// An officer's private chat knows them (issue 10); a citizen's does
+	// not, and another group does not hear them.
 	api.Push(bottest.Private(officer, "/queue"))
-	mustContain(t, api.WaitSent(t, officer, 1)[0].Text(), "我不认识这个命令")
+	mustContain(t, api.WaitSent(t, officer, 1)[0].Text(), "待处理案件")
+	api.Push(bottest.Private(notOfficer, "/queue"))
+	mustContain(t, api.WaitSent(t, notOfficer, 1)[0].Text(), "我不认识这个命令")
 	api.Push(bottest.Group(-999, officer, "/queue"))
 	time.Sleep(200 * time.Millisecond)
 	if n := len(api.Sent(-999)); n != 0 {

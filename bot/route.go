@@ -73,10 +73,19 @@ func (b *Bot) command(in *incoming) (conversation.Parsed, bool) {
 	return p, true
 }
 
-// isOfficerCommand reports whether p is a review-chat command sent there.
-func (b *Bot) isOfficerCommand(p conversation.Parsed, chatID int64) bool {
+// isOfficerCommand reports whether p is an officers' command sent where
+// they work: the review chat, or an officer's private chat (for anyone
+// else a private chat does not know these commands).
+func (b *Bot) isOfficerCommand(p conversation.Parsed, chatID, user int64, private bool) bool {
 	info, ok := p.Info()
-	return ok && info.Where&conversation.InReview != 0 && b.isReviewChat(chatID)
+	if !ok || info.Where&conversation.InReview == 0 {
+		return false
+	}
+	return b.isReviewChat(chatID) || private && b.isOfficer(user)
+}
+
+func (b *Bot) isOfficer(user int64) bool {
+	return b.opts.Review != nil && b.opts.Review.IsOfficer(user)
 }
 
 func messageText(m *tgbotapi.Message) string {

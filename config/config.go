@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -36,6 +37,30 @@ type Config struct {
 	Session  SessionConfig `yaml:"session"`   // conversation memory
 	OCR      OCR           `yaml:"ocr"`       // reading pictures
 	LogLevel string        `yaml:"log_level"` // debug, info, warn, error
+	// PublicURL is the origin officers reach the listener at (the
+	// console's sign-in links start with it); empty: the webhook URL's
+	// origin, else http://localhost:<port> of Listen.
+	PublicURL string       `yaml:"public_url"`
+	Report    ReportConfig `yaml:"report"`
+}
+
+// ReportConfig settings: what is counted for the officers' weekly report,
+// and when it is sent.
+type ReportConfig struct {
+	// Districts a citizen may choose from (asked once, optionally); empty:
+	// the district is never asked.
+	Districts []string `yaml:"districts"`
+	// Timezone sets the days and weeks (Monday 00:00 there) and the hour
+	// of the Monday report.
+	Timezone string `yaml:"timezone"`
+	// Hour (0–23, in Timezone) the Monday report is sent to the review chat.
+	Hour int `yaml:"hour"`
+	// StatsRetention is how long counts are kept; SampleRetention how long
+	// new-script samples (redacted excerpts) are.
+	StatsRetention  time.Duration `yaml:"stats_retention"`
+	SampleRetention time.Duration `yaml:"sample_retention"`
+	// Font is a CJK font file for the chart; empty: Debian's Noto CJK.
+	Font string `yaml:"font"`
 }
 
 // Telegram settings.
@@ -89,6 +114,12 @@ func Default() Config {
 		Session:  SessionConfig{TTL: 24 * time.Hour},
 		OCR:      defaultOCR(),
 		LogLevel: "info",
+		Report: ReportConfig{
+			Timezone:        "Asia/Shanghai",
+			Hour:            9,
+			StatsRetention:  9600 * time.Hour, // 400 days: a year and a little, for year-on-year
+			SampleRetention: 2160 * time.Hour, // 90 days
+		},
 	}
 }
 
@@ -151,6 +182,31 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	str("FANZHA_POLICE", &c.Police)
 	str("FANZHA_LISTEN", &c.Listen)
 	str("FANZHA_LOG_LEVEL", &c.LogLevel)
+	str("FANZHA_PUBLIC_URL", &c.PublicURL)
+	str("FANZHA_TIMEZONE", &c.Report.Timezone)
+	str("FANZHA_FONT", &c.Report.Font)
+	if v := getenv("FANZHA_DISTRICTS"); v != "" {
+		c.Report.Districts = splitList(v)
+	}
+	if v := getenv("FANZHA_REPORT_HOUR"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("FANZHA_REPORT_HOUR: %q is not an hour (0-23)", v)
+		}
+		c.Report.Hour = n
+	}
+	for name, dst := range map[string]*time.Duration{
+		"FANZHA_STATS_RETENTION":  &c.Report.StatsRetention,
+		"FANZHA_SAMPLE_RETENTION": &c.Report.SampleRetention,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a Go duration (e.g. 2160h)", name, v)
+			}
+			*dst = d
+		}
+	}
 	if v := getenv("FANZHA_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -201,6 +257,18 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	return c.OCR.applyEnv(getenv)
 }
 
+// splitList splits a comma-separated list (ASCII or full-width commas),
+// trimming spaces and dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func parseIDs(s string) ([]int64, error) {
 	var ids []int64
 	for _, f := range strings.Split(s, ",") {
@@ -240,6 +308,45 @@ func (c *Config) readSecrets() error {
 func (c *Config) finish() {
 	c.Telegram.API = strings.TrimRight(c.Telegram.API, "/")
 	c.LLM.Mode = c.LLM.EffectiveMode()
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.PublicURL == "" {
+		c.PublicURL = defaultPublicURL(c.Telegram.WebhookURL, c.Listen)
+	}
+}
+
+// defaultPublicURL is the webhook URL's origin, else the listen address as
+// http://host:port (localhost when it names no host).
+func defaultPublicURL(webhook, listen string) string {
+	if u, err := url.Parse(webhook); err == nil && webhook != "" && u.Host != "" {
+		return u.Scheme + "://" + u.Host
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return ""
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// PublicOrigin is PublicURL, or its default when it is unset (a
+// configuration built in code, not by Load).
+func (c *Config) PublicOrigin() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return defaultPublicURL(c.Telegram.WebhookURL, c.Listen)
+}
+
+// Location is the time zone of Report.Timezone. Validate has checked it;
+// Asia/Shanghai as a fixed UTC+8 when the zone database lacks it.
+func (c *Config) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.Report.Timezone); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
 }
 
 // EffectiveMode is Mode, or when it is empty the default it stands for:
@@ -319,6 +426,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("review.officers (FANZHA_OFFICERS): %d is not a Telegram user id", id)
 		}
 	}
+	if err := c.validateReport(); err != nil {
+		return err
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
 	default:
@@ -366,4 +476,36 @@ func validPhone(s string) bool {
 		}
 	}
 	return true
+}
+
+// validateReport checks the officers' report settings.
+func (c *Config) validateReport() error {
+	r := c.Report
+	if _, err := time.LoadLocation(r.Timezone); err != nil && r.Timezone != "Asia/Shanghai" {
+		return fmt.Errorf("report.timezone (FANZHA_TIMEZONE): %q is not a time zone (e.g. Asia/Shanghai)", r.Timezone)
+	}
+	if r.Timezone == "" {
+		return errors.New("report.timezone (FANZHA_TIMEZONE): must not be empty (e.g. Asia/Shanghai)")
+	}
+	if r.Hour < 0 || r.Hour > 23 {
+		return fmt.Errorf("report.hour (FANZHA_REPORT_HOUR): %d must be between 0 and 23", r.Hour)
+	}
+	if r.StatsRetention < 14*24*time.Hour {
+		return fmt.Errorf("report.stats_retention (FANZHA_STATS_RETENTION): %s must be at least 336h (two weeks, for the week-over-week change)", r.StatsRetention)
+	}
+	if r.SampleRetention < 7*24*time.Hour {
+		return fmt.Errorf("report.sample_retention (FANZHA_SAMPLE_RETENTION): %s must be at least 168h (one week)", r.SampleRetention)
+	}
+	for _, d := range r.Districts {
+		if len(d) > 48 || strings.ContainsRune(d, '\n') {
+			return fmt.Errorf("report.districts (FANZHA_DISTRICTS): %q must be one line of at most 48 bytes (16 Chinese characters: it goes in a button)", d)
+		}
+	}
+	if len(r.Districts) > 40 {
+		return fmt.Errorf("report.districts (FANZHA_DISTRICTS): %d districts, at most 40 fit a button list", len(r.Districts))
+	}
+	if err := checkURL("public_url (FANZHA_PUBLIC_URL)", c.PublicURL); err != nil {
+		return err
+	}
+	return nil
 }

@@ -69,6 +69,8 @@ type Options struct {
 	Location *time.Location
 	// TypeName names a type in Chinese; report.OfficialName when nil.
 	TypeName func(fanzha.ScamType) string
+	// Districts is the deployment's list, for the queue's district filter.
+	Districts []string
 	// PageSize is the queue's page; 50 when zero.
 	PageSize int
 	Now      func() time.Time

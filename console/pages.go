@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -126,6 +127,9 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			q.Pending = true // the queue opens on what needs an officer
 		}
 	}
+	if d := f.Get("district"); slices.Contains(c.opts.Districts, d) {
+		q.District = d
+	}
 	q.From = c.parseDate(f.Get("from"))
 	if to := c.parseDate(f.Get("to")); !to.IsZero() {
 		q.To = to.AddDate(0, 0, 1)
@@ -154,6 +158,10 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, st := range []fanzha.CaseStatus{fanzha.CaseOpen, fanzha.CaseCallback, fanzha.CaseConfirmed, fanzha.CaseDismissed} {
 		statuses = append(statuses, option{string(st), statusNames[st], q.Status == st})
 	}
+	districts := []option{{Value: "", Label: "全部区县"}}
+	for _, d := range c.opts.Districts {
+		districts = append(districts, option{d, d, d == q.District})
+	}
 	link := func(p int) string {
 		v := url.Values{}
 		for k, vs := range f {
@@ -171,7 +179,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	c.renderPage(w, http.StatusOK, "queue", s, map[string]any{
 		"Rows": rows, "Total": res.Total, "Page": pageNo, "Prev": prev, "Next": next,
-		"Types": types, "Risks": risks, "Statuses": statuses, "From": f.Get("from"), "To": f.Get("to"),
+		"Types": types, "Risks": risks, "Districts": districts, "Statuses": statuses, "From": f.Get("from"), "To": f.Get("to"),
 	})
 }
 

@@ -38,11 +38,17 @@ func (s *Service) Command(ctx context.Context, sess fanzha.Session, in Input, cm
 		if in.Place == Group {
 			return sess, say("bot_help")
 		}
+		var o Outcome
 		if sess.Lang == "" && sess.Wrote == "" && in.UserLang == "" {
 			// Nothing tells us the language yet: say it in both.
-			return sess, Outcome{Text: s.startText(fanzha.ZH) + "\n\n——\n\n" + s.startText(fanzha.EN), Lang: fanzha.ZH}
+			o = Outcome{Text: s.startText(fanzha.ZH) + "\n\n——\n\n" + s.startText(fanzha.EN), Lang: fanzha.ZH}
+		} else {
+			o = Outcome{Text: s.startText(lang), Lang: lang}
 		}
-		return sess, Outcome{Text: s.startText(lang), Lang: lang}
+		if in.Place == Private && s.askDistrict(&sess) {
+			o.AskDistrict, o.Store = true, true
+		}
+		return sess, o
 	case CmdHelp:
 		if in.Place == Terminal {
 			return sess, say("chat_welcome")
@@ -68,7 +74,7 @@ func (s *Service) Command(ctx context.Context, sess fanzha.Session, in Input, cm
 		o.Forget = true
 		return fanzha.Session{}, o
 	case CmdPaid:
-		return s.Paid(sess, in)
+		return s.Paid(ctx, sess, in)
 	case CmdQuit:
 		return sess, Outcome{Quit: true, Lang: lang}
 	case CmdCheck:

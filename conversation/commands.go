@@ -22,6 +22,8 @@ const (
 	CmdQueue   Command = "queue"
 	CmdCase    Command = "case"
 	CmdStats   Command = "stats"
+	CmdReport  Command = "report"
+	CmdConsole Command = "console"
 )
 
 // Where is a set of places a command works in.
@@ -31,7 +33,7 @@ const (
 	InPrivate  Where = 1 << iota // a private chat with the bot
 	InGroup                      // a group (addressed to the bot)
 	InTerminal                   // `fanzha chat`
-	InReview                     // the officers' review chat, officers only
+	InReview                     // officers only: the review chat, or an officer's private chat
 )
 
 // CommandInfo documents one command.
@@ -59,6 +61,8 @@ var Commands = []CommandInfo{
 	{Name: CmdQueue, Where: InReview, Doc: "officers: the open cases, oldest first"},
 	{Name: CmdCase, Where: InReview, Doc: "officers: one case, with its buttons and audit log"},
 	{Name: CmdStats, Where: InReview, Doc: "officers: this week's cases by scam type"},
+	{Name: CmdReport, Where: InReview, Doc: "officers: this week's report so far (/report last: last week), a chart and the text"},
+	{Name: CmdConsole, Where: InReview, Doc: "officers, in a private chat: a one-time sign-in link to the web console"},
 }
 
 // Lookup finds a command by name or alias (case-insensitive).

@@ -25,6 +25,7 @@ import (
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
 	"github.com/fanzha/fanzha/classifier"
+	"github.com/fanzha/fanzha/stats"
 )
 
 // Place is where a message arrives.
@@ -83,6 +84,9 @@ type Outcome struct {
 	// Store: the conversation changed and should be kept; Forget: it should
 	// be deleted; Quit: the terminal chat ends.
 	Store, Forget, Quit bool
+	// AskDistrict: after saying this, ask which district the citizen is
+	// in (Service.Districts, with a skip button). Asked once.
+	AskDistrict bool
 	// BlockHits counts blocklisted indicators found; BlocklistErr is a
 	// failed lookup (the verdict stands without it).
 	BlockHits    int
@@ -100,6 +104,13 @@ type Options struct {
 	// Blocklist, when set, makes a message carrying a confirmed scammer's
 	// indicator high risk.
 	Blocklist fanzha.Blocklist
+	// Stats, when set, counts flagged conversations, cases and
+	// stop-payment hand-offs for the officers' weekly report (closed
+	// fields only), and keeps new-script samples (redacted).
+	Stats stats.Store
+	// Districts is the deployment's list a citizen may choose from (asked
+	// once, optionally); empty: never asked.
+	Districts stats.Districts
 	// SessionTTL is how long a conversation is kept; /start says so.
 	SessionTTL time.Duration
 	Now        func() time.Time
@@ -164,6 +175,9 @@ func (s *Service) Message(ctx context.Context, sess fanzha.Session, in Input) (f
 			w.About = advice.AboutForwarded
 		}
 		s.ask(&w, &out, nil)
+		if in.Place == Group {
+			s.countGroup(ctx, a, in.Text)
+		}
 		return sess, s.verdict(out, w)
 	}
 
@@ -194,6 +208,12 @@ func (s *Service) Message(ctx context.Context, sess fanzha.Session, in Input) (f
 	sess.Recent = AddRecent(sess.Recent, fanzha.Message{Kind: kindOr(in.Kind), Text: in.Text, At: s.o.Now()})
 	out.Store = true
 	s.ask(&w, &out, sess.Answered)
+	if in.Place == Private {
+		s.countConversation(ctx, &sess, conv, channelOf(in), in.Text)
+		if conv.Risk >= fanzha.RiskMedium {
+			out.AskDistrict = s.askDistrict(&sess)
+		}
+	}
 	return sess, s.verdict(out, w)
 }
 
@@ -225,10 +245,13 @@ func (s *Service) Details(ctx context.Context, sess fanzha.Session, in Input, of
 // Paid records that money has left: the conversation becomes paid (high
 // risk when a scam was recognised) and every later reply puts the
 // stop-payment steps first. The reply is those steps.
-func (s *Service) Paid(sess fanzha.Session, in Input) (fanzha.Session, Outcome) {
+func (s *Service) Paid(ctx context.Context, sess fanzha.Session, in Input) (fanzha.Session, Outcome) {
 	sess.Assessment.Paid = true
 	if sess.Assessment.Label.IsFraud() {
 		sess.Assessment.Risk = fanzha.RiskHigh
+	}
+	if in.Place == Private {
+		s.countStopPayment(ctx, &sess)
 	}
 	lang := s.sessionLang(sess, in)
 	r := s.o.Advisor.StopPayment(lang)
@@ -284,7 +307,7 @@ func (s *Service) Answer(sess fanzha.Session, in Input, t fanzha.ScamType, yes b
 // Reset starts a new conversation: its evidence, messages, answers and
 // case go; the language stays.
 func Reset(sess fanzha.Session) fanzha.Session {
-	return fanzha.Session{Lang: sess.Lang, Wrote: sess.Wrote}
+	return fanzha.Session{Lang: sess.Lang, Wrote: sess.Wrote, District: sess.District, DistrictAsked: sess.DistrictAsked}
 }
 
 // verdict completes an outcome with its rendered view.

@@ -11,7 +11,7 @@ import (
 	"github.com/fanzha/fanzha/internal/testkit"
 )
 
-func service(t *testing.T, mod func(*conversation.Options)) *conversation.Service {
+func service(t testing.TB, mod func(*conversation.Options)) *conversation.Service {
 	t.Helper()
 	cls, adv := testkit.Engine(t)
 	o := conversation.Options{Classify: cls.Classify, Advisor: adv}

@@ -34,6 +34,8 @@ type CaseInput struct {
 	Assessment fanzha.Assessment
 	// Consent: the citizen agreed to be contacted about the outcome.
 	Consent bool
+	// District is the one the citizen chose (from the deployment's list).
+	District string
 }
 
 // NewCase builds the case officers will see: the excerpt masked, the
@@ -77,6 +79,7 @@ func NewCase(in CaseInput) fanzha.Case {
 		Excerpt:    truncate(Mask(in.Text, MaskOptions{OwnPhones: own, KeepCards: keep}), MaxExcerpt),
 		Indicators: inds,
 		Consent:    in.Consent,
+		District:   in.District,
 		Status:     fanzha.CaseOpen,
 	}
 }

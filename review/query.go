@@ -23,6 +23,8 @@ type Query struct {
 	Pending bool
 	// MinRisk keeps cases at this risk or above (RiskNone keeps all).
 	MinRisk fanzha.Risk
+	// District keeps the cases of one district (as the citizen chose it).
+	District string
 	// From and To bound the creation time: From ≤ Created < To.
 	From, To time.Time
 	// Offset and Limit page through the matches, newest first; Limit 0
@@ -37,6 +39,7 @@ func (q Query) Match(c *fanzha.Case) bool {
 		q.Status != "" && c.Status != q.Status,
 		q.Status == "" && q.Pending && !c.Status.Pending(),
 		c.Risk < q.MinRisk,
+		q.District != "" && c.District != q.District,
 		!q.From.IsZero() && c.Created.Before(q.From),
 		!q.To.IsZero() && !c.Created.Before(q.To):
 		return false

@@ -32,6 +32,9 @@ func TestQuery(t *testing.T) {
 				if i == 3 {
 					c.Risk = fanzha.RiskMedium
 				}
+				if i%2 == 0 {
+					c.District = "江北区"
+				}
 				clk.Set(clk.Now().Add(time.Hour))
 				id, err := s.Submit(ctx, c)
 				if err != nil {
@@ -70,6 +73,8 @@ func TestQuery(t *testing.T) {
 			start := time.Date(2026, 12, 1, 12, 0, 0, 0, review.CST)
 			check("dates", review.Query{From: start, To: start.Add(2 * time.Hour)}, 2, ids[2], ids[1])
 			check("past the end", review.Query{Offset: 10}, 5)
+			check("district", review.Query{District: "江北区"}, 3, ids[4], ids[2], ids[0])
+			check("district and type", review.Query{District: "江北区", Type: fanzha.Investment}, 2, ids[4], ids[2])
 		})
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // scanMeta reads the fields Query filters on (label, risk, status,
-// created) from a stored case's JSON without decoding the rest: it walks
+// created, district) from a stored case's JSON without decoding the rest: it walks
 // the top-level object and skips other values, several times faster than
 // encoding/json for the queue's ten thousand cases. Anything unexpected
 // falls back to encoding/json.
@@ -44,7 +44,7 @@ func scanMeta(b []byte) (fanzha.Case, error) {
 		}
 		val := b[i:vEnd]
 		switch string(key) {
-		case "label", "risk", "status", "created":
+		case "label", "risk", "status", "created", "district":
 			if len(val) < 2 || val[0] != '"' || bytes.IndexByte(val, '\\') >= 0 {
 				return metaFallback(b)
 			}
@@ -54,6 +54,8 @@ func scanMeta(b []byte) (fanzha.Case, error) {
 				c.Label = fanzha.ScamType(s)
 			case "status":
 				c.Status = fanzha.CaseStatus(s)
+			case "district":
+				c.District = s
 			case "risk":
 				r, err := fanzha.ParseRisk(s)
 				if err != nil {
@@ -77,15 +79,16 @@ func scanMeta(b []byte) (fanzha.Case, error) {
 
 func metaFallback(b []byte) (fanzha.Case, error) {
 	var m struct {
-		Label   fanzha.ScamType   `json:"label"`
-		Risk    fanzha.Risk       `json:"risk"`
-		Status  fanzha.CaseStatus `json:"status"`
-		Created time.Time         `json:"created"`
+		Label    fanzha.ScamType   `json:"label"`
+		Risk     fanzha.Risk       `json:"risk"`
+		Status   fanzha.CaseStatus `json:"status"`
+		Created  time.Time         `json:"created"`
+		District string            `json:"district"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fanzha.Case{}, err
 	}
-	return fanzha.Case{Label: m.Label, Risk: m.Risk, Status: m.Status, Created: m.Created}, nil
+	return fanzha.Case{Label: m.Label, Risk: m.Risk, Status: m.Status, Created: m.Created, District: m.District}, nil
 }
 
 func skipSpace(b []byte, i int) int {

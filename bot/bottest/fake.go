@@ -435,6 +435,39 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, method string, p
 			res["file_size"] = len(f.Data)
 		}
 		return writeResult(w, res)
+	case "sendPhoto":
+		// An uploaded photo is recorded as "file:<name>:<bytes>" (see
+		// readParams); a file_id or URL as given.
+		chatID, err := strconv.ParseInt(p.Get("chat_id"), 10, 64)
+		if err != nil || p.Get("photo") == "" || p.Get("photo") == "file::0" {
+			writeError(w, http.StatusBadRequest, "Bad Request: there is no photo in the request", 0)
+			return http.StatusBadRequest
+		}
+		if len([]rune(p.Get("caption"))) > 1024 {
+			writeError(w, http.StatusBadRequest, "Bad Request: message caption is too long", 0)
+			return http.StatusBadRequest
+		}
+		s.mu.Lock()
+		s.nextMsgID++
+		id := s.nextMsgID + 1_000_000
+		s.mu.Unlock()
+		return writeResult(w, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chatID, "type": "private"},
+			"photo": []map[string]any{{"file_id": fmt.Sprintf("photo%d", id), "file_unique_id": fmt.Sprintf("u%d", id), "width": 1000, "height": 1500}}})
+	case "setMyCommands":
+		var cmds []map[string]any
+		if err := json.Unmarshal([]byte(p.Get("commands")), &cmds); err != nil || len(cmds) > 100 {
+			writeError(w, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
+			return http.StatusBadRequest
+		}
+		for _, c := range cmds {
+			name, _ := c["command"].(string)
+			desc, _ := c["description"].(string)
+			if name == "" || len(name) > 32 || desc == "" || len([]rune(desc)) > 256 {
+				writeError(w, http.StatusBadRequest, "Bad Request: BOT_COMMAND_INVALID", 0)
+				return http.StatusBadRequest
+			}
+		}
+		return writeResult(w, true)
 	case "answerCallbackQuery":
 		if p.Get("callback_query_id") == "" {
 			writeError(w, http.StatusBadRequest, "Bad Request: query is too old and response timeout expired or query ID is invalid", 0)
@@ -559,7 +592,13 @@ func readParams(r *http.Request) (url.Values, error) {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
 			return nil, err
 		}
-		return url.Values(r.MultipartForm.Value), nil
+		v := url.Values(r.MultipartForm.Value)
+		for name, fhs := range r.MultipartForm.File {
+			if len(fhs) > 0 {
+				v.Set(name, fmt.Sprintf("file:%s:%d", fhs[0].Filename, fhs[0].Size))
+			}
+		}
+		return v, nil
 	case "application/json":
 		var m map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {

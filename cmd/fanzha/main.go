@@ -16,6 +16,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	_ "time/tzdata" // FANZHA_TIMEZONE works on an image without a zone database
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/advice"
@@ -75,6 +76,9 @@ type Main struct {
 	Getenv func(string) string
 	// Config, when set, is used instead of loading one (tests set it).
 	Config *config.Config
+	// Now, when set, is the clock of the officers' counts, report and
+	// console (tests script a week with it); time.Now otherwise.
+	Now func() time.Time
 
 	closers []func() error
 	pics    pictureSource
@@ -261,15 +265,19 @@ func (m *Main) frontConversation(ctx context.Context, e *engine) (*conversation.
 // conversation is the one conversation engine on e: the rules, the
 // optional assistant for what users ask about, and the blocklist when
 // there is one (nil: none).
-func (e *engine) conversation(bl fanzha.Blocklist, ttl time.Duration, log *slog.Logger) (*conversation.Service, error) {
-	return conversation.New(conversation.Options{
+func (e *engine) conversation(bl fanzha.Blocklist, ttl time.Duration, log *slog.Logger, mods ...func(*conversation.Options)) (*conversation.Service, error) {
+	o := conversation.Options{
 		Classify:   e.classifier.Classify,
 		Assess:     e.assist.Assess,
 		Advisor:    e.advisor,
 		Blocklist:  bl,
 		SessionTTL: ttl,
 		Logger:     log,
-	})
+	}
+	for _, mod := range mods {
+		mod(&o)
+	}
+	return conversation.New(o)
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -75,7 +75,7 @@ type stores struct {
 // logged, not fatal: the bot answers without memory until it is back.
 func (m *Main) openStores(ctx context.Context, log *slog.Logger) (*stores, error) {
 	c := m.Config
-	ro := review.Options{Officers: c.Review.Officers, Logger: log.With("component", "review")}
+	ro := review.Options{Officers: c.Review.Officers, Location: c.Location(), Logger: log.With("component", "review")}
 	if c.Redis.URL == "" {
 		return &stores{sessions: session.NewMemory(), review: review.NewMemory(ro)}, nil
 	}
@@ -162,7 +162,11 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	warnReviewSetup(c, log)
-	b, err := m.newBot(e, st, log)
+	off, err := m.officerTools(st, e, log)
+	if err != nil {
+		return err
+	}
+	b, err := m.newBot(e, st, log, off)
 	if err != nil {
 		return err
 	}
@@ -170,6 +174,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	mountConsole(mux, off)
 	srv, served, err := listen(c.Listen, mux, log, c.Telegram.WebhookURL != "")
 	if err != nil {
 		return err
@@ -190,6 +195,8 @@ func (m *Main) serve(ctx context.Context) error {
 	ran := make(chan error, 1)
 	go func() { ran <- b.Run(runCtx) }()
 	stopDeliver := startDelivery(runCtx, c.Review.Chat, len(c.Review.Officers), st, b, log)
+	stopWeekly := startWeekly(runCtx, m, st, b, log)
+	defer stopWeekly()
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
@@ -233,13 +240,13 @@ func warnReviewSetup(c *config.Config, log *slog.Logger) {
 
 // newBot wires the bot: the conversation engine (with the blocklist), the
 // stores and the Telegram settings.
-func (m *Main) newBot(e *engine, st *stores, log *slog.Logger) (*bot.Bot, error) {
+func (m *Main) newBot(e *engine, st *stores, log *slog.Logger, off *officers) (*bot.Bot, error) {
 	c := m.Config
-	conv, err := e.conversation(st.review, c.Session.TTL, log)
+	conv, err := e.conversation(st.review, c.Session.TTL, log, off.counting)
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(bot.Options{
+	bo := bot.Options{
 		Token:         c.Telegram.Token,
 		API:           c.Telegram.API,
 		WebhookURL:    c.Telegram.WebhookURL,
@@ -253,7 +260,14 @@ func (m *Main) newBot(e *engine, st *stores, log *slog.Logger) (*bot.Bot, error)
 		ReviewChat:    c.Review.Chat,
 		Logger:        log,
 		Pictures:      m.botPictures(log),
-	})
+	}
+	botOfficerOptions(off, c.Review.Officers)(&bo)
+	b, err := bot.New(bo)
+	if err != nil {
+		return nil, err
+	}
+	off.cases.notify(b.CaseActed)
+	return b, nil
 }
 
 // httpHandler serves /healthz, /readyz, /metrics and the webhook.

@@ -59,6 +59,13 @@ var listenRE = regexp.MustCompile(`msg="http listening" addr=(\S+)`)
 
 func startServe(t *testing.T, api *bottest.Server, mod func(*config.Config)) *serving {
 	t.Helper()
+	return startServeAt(t, api, mod, nil)
+}
+
+// startServeAt is startServe with the officers' clock (counts, report,
+// console) set to now.
+func startServeAt(t *testing.T, api *bottest.Server, mod func(*config.Config), now func() time.Time) *serving {
+	t.Helper()
 	c := config.Default()
 	c.Telegram.Token = api.Token
 	c.Telegram.API = api.URL()
@@ -68,7 +75,7 @@ func startServe(t *testing.T, api *bottest.Server, mod func(*config.Config)) *se
 		mod(&c)
 	}
 	s := &serving{logs: &syncBuffer{}, done: make(chan error, 1)}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: s.logs, Getenv: func(string) string { return "" }, Config: &c}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: s.logs, Getenv: func(string) string { return "" }, Config: &c, Now: now}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go func() {
