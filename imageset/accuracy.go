@@ -1,6 +1,10 @@
 package imageset
 
-import "unicode"
+import (
+	"unicode"
+
+	"github.com/fanzha/fanzha/textnorm"
+)
 
 // punct maps Chinese punctuation to the ASCII a reader takes as the same.
 var punct = map[rune]rune{
@@ -39,27 +43,6 @@ func CharAccuracy(ref, got string) float64 {
 		}
 		return 0
 	}
-	d := editDistance(a, b)
+	d := textnorm.EditDistance(a, b)
 	return max(0, 1-float64(d)/float64(len(a)))
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -140,7 +140,7 @@ func imitates(l Link) (imitation, bool) {
 			if len(dn) >= 9 {
 				limit = 2
 			}
-			if dist := editDistance(name, dn); dist > 0 && dist <= limit {
+			if dist := textnorm.EditDistance([]rune(name), []rune(dn)); dist > 0 && dist <= limit {
 				return imitation{b, false}, true
 			}
 		}
@@ -165,27 +165,6 @@ func isLetters(s string) bool {
 		}
 	}
 	return true
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // CheckLink returns the flags for one link.

@@ -176,3 +176,26 @@ func OneLine(s string, n int) string {
 	}
 	return s
 }
+
+// EditDistance is the Levenshtein distance between a and b, in runes: how
+// far a look-alike domain is from a brand's, or OCR output from the text
+// it read.
+func EditDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
