@@ -44,6 +44,9 @@ var botTexts = map[string]fanzha.Text{
 	"bot_rate_limited": {
 		ZH: "你发得有点快，我先停一下。请一分钟后再发给我；情况紧急请直接拨打 %s。",
 		EN: "You are sending messages faster than I can take them. Please wait a minute and send again; if it is urgent, call %s now."},
+	"bot_late": {
+		ZH: "抱歉回复晚了（消息服务刚才中断）。",
+		EN: "Sorry for the delay (the messaging service was interrupted)."},
 	"bot_unsupported": {
 		ZH: "这类内容我还看不懂。我能读的是文字：请直接打字描述情况，或把可疑消息的文字转发、粘贴给我；图片请附上文字说明。",
 		EN: "I cannot read this kind of content yet. I read text: write what is happening, or forward or paste the text of the suspicious message; for a picture, add a caption."},

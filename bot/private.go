@@ -28,20 +28,16 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 	pc.input = conversation.Input{Place: conversation.Private, UserKey: userKey(pc.user), UserLang: userLang(m.From)}
 	lang := b.conv.SessionLang(pc.sess, pc.input.UserLang)
 
+	// The per-user rate limit was applied at intake.
 	if p, ok := b.command(in); ok && b.forMe(p.Target) {
-		if b.allow(ctx, pc.user, pc.chatID, 0, lang) {
-			b.privateCommand(ctx, pc, p)
-		}
+		b.privateCommand(ctx, pc, p)
 		return
 	}
 	text := messageText(m)
 	if isSpaceOnly(text) {
-		if hasMedia(m) && b.allow(ctx, pc.user, pc.chatID, 0, lang) {
+		if hasMedia(m) {
 			b.sendPlain(ctx, pc.chatID, 0, b.text("bot_unsupported", lang), nil)
 		}
-		return
-	}
-	if !b.allow(ctx, pc.user, pc.chatID, 0, lang) {
 		return
 	}
 	pc.input.Kind, pc.input.Text = kindOf(in.fwd), text
