@@ -22,6 +22,8 @@ const (
 	CmdQueue   Command = "queue"
 	CmdCase    Command = "case"
 	CmdStats   Command = "stats"
+	CmdBlocked Command = "blocked"
+	CmdUnblock Command = "unblock"
 )
 
 // Where is a set of places a command works in.
@@ -59,6 +61,8 @@ var Commands = []CommandInfo{
 	{Name: CmdQueue, Where: InReview, Doc: "officers: the open cases, oldest first"},
 	{Name: CmdCase, Where: InReview, Doc: "officers: one case, with its buttons and audit log"},
 	{Name: CmdStats, Where: InReview, Doc: "officers: this week's cases by scam type"},
+	{Name: CmdBlocked, Where: InReview, Doc: "officers: /blocked [text]: the blocklist's live entries (containing text), newest first, with case, officer and expiry"},
+	{Name: CmdUnblock, Where: InReview, Doc: "officers: /unblock VALUE: take a phone, account, QQ/WeChat id or domain off the blocklist (audited)"},
 }
 
 // Lookup finds a command by name or alias (case-insensitive).

@@ -79,7 +79,8 @@ type stores struct {
 // logged, not fatal: the bot answers without memory until it is back.
 func (m *Main) openStores(ctx context.Context, log *slog.Logger) (*stores, error) {
 	c := m.Config
-	ro := review.Options{Officers: c.Review.Officers, Logger: log.With("component", "review")}
+	ro := review.Options{Officers: c.Review.Officers, Logger: log.With("component", "review"),
+		BlockTTL: c.Review.BlockTTL, AuditRetention: c.Review.AuditRetention}
 	if c.Redis.URL == "" {
 		mem := session.NewMemoryCap(c.Session.MaxChats, c.Session.MaxBytes)
 		return &stores{sessions: mem, memory: mem, review: review.NewMemory(ro)}, nil
