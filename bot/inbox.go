@@ -217,8 +217,18 @@ func (b *Bot) take(it fanzha.InboxItem) {
 			b.hand.remove(it.Ref)
 			return
 		}
-		// Removed in the background, so a Redis outage does not hold up
-		// the chat; the item stays in hand (held) until then.
+		// Removed at once (the shorter the time between the reply and
+		// this, the fewer replies a kill -9 makes twice); when Redis does
+		// not answer, retried in the background, so the chat is not held
+		// up; the item stays in hand (held) until then.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := b.opts.Inbox.Done(ctx, b.scope, it.Ref)
+		cancel()
+		if err == nil {
+			b.metrics.event(famInbox, `outcome="done"`)
+			b.hand.remove(it.Ref)
+			return
+		}
 		go func() {
 			b.inboxDone(it)
 			b.hand.remove(it.Ref)

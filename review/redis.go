@@ -348,7 +348,12 @@ func (r *Redis) Ack(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return r.conn.Client.XAck(ctx, r.stream(), r.opts.Group, entry).Err()
+		_, err = r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.XAck(ctx, r.stream(), r.opts.Group, entry)
+			p.HDel(ctx, r.key("cases", "entries"), id) // needed only until posted
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("ack case: %w", err)
@@ -500,6 +505,8 @@ func (r *Redis) Pending(ctx context.Context, limit int) ([]fanzha.Case, error) {
 		for i, v := range vals {
 			s, ok := v.(string)
 			if !ok {
+				// The case expired (Retention): it leaves the queue too.
+				r.conn.Client.ZRem(ctx, r.key("cases", "pending"), ids[i])
 				continue
 			}
 			c, err := decodeCase(ids[i], []byte(s))

@@ -216,7 +216,7 @@ func (in *RedisInbox) Hold(ctx context.Context, scope string, refs []string) err
 // Done acknowledges and deletes an answered item.
 func (in *RedisInbox) Done(ctx context.Context, scope, ref string) error {
 	return in.r.conn.Do(ctx, "inbox done", func(ctx context.Context) error {
-		_, err := in.r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		_, err := in.r.conn.Client.Pipelined(ctx, func(p redis.Pipeliner) error {
 			p.XAck(ctx, in.stream(scope), in.o.Group, ref)
 			p.XDel(ctx, in.stream(scope), ref)
 			return nil
