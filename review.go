@@ -160,15 +160,42 @@ type BlockHit struct {
 	Label     ScamType  `json:"label"`     // scam type of the latest of them
 }
 
-// Blocklist holds the indicators of confirmed cases: phones, URL domains,
-// accounts, app names.
+// BlockEntry is one blocklisted indicator from one confirmed case: who
+// confirmed it, when, and when it expires.
+type BlockEntry struct {
+	Indicator Indicator `json:"indicator"` // normalised
+	Case      string    `json:"case"`
+	Label     ScamType  `json:"label"`
+	Officer   int64     `json:"officer"`
+	Added     time.Time `json:"added"`
+	Expires   time.Time `json:"expires"`
+}
+
+// BlockRefusal is an indicator that may not be blocklisted, and why (an
+// app name, a well-known legitimate site, an ordinary word…).
+type BlockRefusal struct {
+	Indicator Indicator `json:"indicator"`
+	Reason    Text      `json:"reason"`
+}
+
+// Blocklist holds the scammer-controlled indicators of confirmed cases —
+// phones, bank accounts, QQ/WeChat ids, URL domains; never app names,
+// brand names or ordinary words — each entry with the officer and case it
+// came from, expiring after a while. Every change is audited.
 type Blocklist interface {
-	// Add blocklists the indicators of a confirmed case.
-	Add(ctx context.Context, caseID string, label ScamType, inds []Indicator) error
+	// Add blocklists what may be of a confirmed case's indicators, for
+	// officer, and returns what was refused and why.
+	Add(ctx context.Context, officer int64, caseID string, label ScamType, inds []Indicator) ([]BlockRefusal, error)
 	// Remove takes a case's indicators off (its confirmation was undone).
 	Remove(ctx context.Context, caseID string, inds []Indicator) error
-	// Lookup returns the indicators found on the blocklist.
+	// Lookup returns the indicators found on the blocklist (live entries).
 	Lookup(ctx context.Context, inds []Indicator) ([]BlockHit, error)
+	// List returns up to limit live entries whose value contains query
+	// ("" for all), newest first.
+	List(ctx context.Context, query string, limit int) ([]BlockEntry, error)
+	// Unblock removes every entry of an indicator, for officer; it returns
+	// how many there were.
+	Unblock(ctx context.Context, officer int64, in Indicator) (int, error)
 }
 
 // AuditLog is the append-only record of officers' actions.

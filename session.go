@@ -83,3 +83,36 @@ type UpdateLog interface {
 	// not be taken in hand (shutdown) is handled, not dropped.
 	Unmark(ctx context.Context, scope string, id int64) error
 }
+
+// InboxItem is one update taken from an Inbox: Ref identifies it for Done
+// and Hold; Notice marks an update over the sender's rate limit that gets
+// the one "slow down" notice instead of an answer.
+type InboxItem struct {
+	Ref      string
+	UpdateID int64
+	Raw      []byte
+	Notice   bool
+	// Reclaimed: taken over from a replica that stopped answering.
+	Reclaimed bool
+}
+
+// Inbox holds the updates a transport has acknowledged (polling offset
+// raised, webhook 200) and not yet answered, so that acknowledging is safe:
+// an update is acknowledged only once Put returned, and it stays in the
+// inbox until Done, through crashes and restarts; another replica takes over
+// an item whose taker stopped holding it. scope names the update stream.
+// Implementation: session.RedisInbox (Redis Streams, a consumer group).
+type Inbox interface {
+	// Put queues an update unless this update id was queued before
+	// (queued false: a redelivery, to be acknowledged and dropped).
+	Put(ctx context.Context, scope string, updateID int64, raw []byte, notice bool) (queued bool, err error)
+	// Take returns up to max items for this replica: new ones, and ones
+	// another replica took and stopped holding. It waits briefly when there
+	// are none.
+	Take(ctx context.Context, scope string, max int) ([]InboxItem, error)
+	// Hold tells the inbox these items are still being worked on, so
+	// nobody takes them over.
+	Hold(ctx context.Context, scope string, refs []string) error
+	// Done removes an answered item.
+	Done(ctx context.Context, scope string, ref string) error
+}

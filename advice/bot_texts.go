@@ -44,6 +44,9 @@ var botTexts = map[string]fanzha.Text{
 	"bot_rate_limited": {
 		ZH: "你发得有点快，我先停一下。请一分钟后再发给我；情况紧急请直接拨打 %s。",
 		EN: "You are sending messages faster than I can take them. Please wait a minute and send again; if it is urgent, call %s now."},
+	"bot_late": {
+		ZH: "抱歉回复晚了（消息服务刚才中断）。",
+		EN: "Sorry for the delay (the messaging service was interrupted)."},
 	"bot_unsupported": {
 		ZH: "这类内容我还看不懂。我能读的是文字：请直接打字描述情况，或把可疑消息的文字转发、粘贴给我；图片请附上文字说明。",
 		EN: "I cannot read this kind of content yet. I read text: write what is happening, or forward or paste the text of the suspicious message; for a picture, add a caption."},
@@ -238,16 +241,23 @@ var reviewTexts = map[string]fanzha.Text{
 	"off_unavailable": {ZH: "案件库暂时不可用，请稍后再试。", EN: "The case store is unavailable right now; try again shortly."},
 
 	// Officers: commands.
-	"off_cmd_refused":  {ZH: "只有授权的反诈民警可以使用这个命令。这次尝试已被记录。", EN: "Only authorised anti-fraud officers can use this command. This attempt has been recorded."},
-	"off_case_usage":   {ZH: "用法：/case 案件编号，例如 /case 12", EN: "Usage: /case ID, e.g. /case 12"},
-	"off_queue_empty":  {ZH: "没有待处理的案件。", EN: "No case is waiting."},
-	"off_queue_title":  {ZH: "待处理案件（%d 件，最早的在前）：", EN: "Cases waiting (%d, oldest first):"},
-	"off_queue_line":   {ZH: "#%s ｜ %s ｜ %s ｜ %s ｜ %s", EN: "#%s | %s | %s | %s | %s"},
-	"off_queue_hint":   {ZH: "发送 /case 编号 查看详情并处理。", EN: "Send /case ID to see one and act on it."},
-	"off_audit_title":  {ZH: "审计记录：", EN: "Audit log:"},
-	"off_audit_line":   {ZH: "%s 用户 %d %s（%s）", EN: "%s user %d %s (%s)"},
-	"off_allowed":      {ZH: "允许", EN: "allowed"},
-	"off_refused_word": {ZH: "已拒绝", EN: "refused"},
+	"off_cmd_refused":   {ZH: "只有授权的反诈民警可以使用这个命令。这次尝试已被记录。", EN: "Only authorised anti-fraud officers can use this command. This attempt has been recorded."},
+	"off_case_usage":    {ZH: "用法：/case 案件编号，例如 /case 12", EN: "Usage: /case ID, e.g. /case 12"},
+	"off_blocked_none":  {ZH: "黑名单中没有符合条件的线索。", EN: "Nothing on the blocklist matches."},
+	"off_blocked_title": {ZH: "黑名单（最新 %d 条）", EN: "Blocklist (newest %d)"},
+	"off_blocked_line":  {ZH: "%s %s — 案件#%s，民警 %d，%s 到期", EN: "%s %s — case #%s, officer %d, expires %s"},
+	"off_unblock_usage": {ZH: "用法：/unblock 号码、账户、QQ/微信号或域名，例如 /unblock 17012345678", EN: "Usage: /unblock VALUE (a phone, account, QQ/WeChat id or domain), e.g. /unblock 17012345678"},
+	"off_unblocked":     {ZH: "已从黑名单移除：%s（%d 条记录，已记入审计日志）", EN: "Taken off the blocklist: %s (%d entries; audited)"},
+	"off_unblock_none":  {ZH: "黑名单中没有“%s”。", EN: "“%s” is not on the blocklist."},
+	"off_block_refused": {ZH: "未拉黑：%s（%s）", EN: "Not blocklisted: %s (%s)"},
+	"off_queue_empty":   {ZH: "没有待处理的案件。", EN: "No case is waiting."},
+	"off_queue_title":   {ZH: "待处理案件（%d 件，最早的在前）：", EN: "Cases waiting (%d, oldest first):"},
+	"off_queue_line":    {ZH: "#%s ｜ %s ｜ %s ｜ %s ｜ %s", EN: "#%s | %s | %s | %s | %s"},
+	"off_queue_hint":    {ZH: "发送 /case 编号 查看详情并处理。", EN: "Send /case ID to see one and act on it."},
+	"off_audit_title":   {ZH: "审计记录：", EN: "Audit log:"},
+	"off_audit_line":    {ZH: "%s 用户 %d %s（%s）", EN: "%s user %d %s (%s)"},
+	"off_allowed":       {ZH: "允许", EN: "allowed"},
+	"off_refused_word":  {ZH: "已拒绝", EN: "refused"},
 	"off_stats_title": {
 		ZH: "📊 本周 %s（%s 起）共 %d 件；上周 %s 共 %d 件；%s",
 		EN: "📊 This week %s (from %s): %d cases; last week %s: %d; %s"},

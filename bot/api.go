@@ -5,25 +5,25 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/fanzha/fanzha"
 )
 
 // Retry policy for calls to the Bot API.
 const (
-	// maxRetries429 is how many times a call is repeated after a 429.
-	maxRetries429 = 5
-	// maxRetryAfter is the longest retry_after honoured; beyond it the call
-	// is given up (Telegram is telling us to go away for a long time).
-	maxRetryAfter = 5 * time.Minute
-	// maxRetriesTransient is how many times a call is repeated after a 5xx
-	// or a network error.
+	// maxRetriesTransient is how many times setWebhook is repeated after a
+	// 5xx or a network error at start (replies are retried by time, not
+	// count: see request).
 	maxRetriesTransient = 5
 	backoffBase         = 200 * time.Millisecond
 	backoffMax          = 10 * time.Second
@@ -145,12 +145,41 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// request sends c through the library, honouring retry_after on 429 and
-// backing off on 5xx and network errors. Other errors (400, 403…) are
-// returned at once. Returned errors are redacted.
+// receipt is what a reply knows of its update: when it arrived, and
+// whether the "sorry for the delay" opener was already said.
+type receipt struct {
+	at     time.Time
+	opened atomic.Bool
+}
+
+type receiptKey struct{}
+
+// withReceipt marks ctx as the handling of an update received at at.
+func withReceipt(ctx context.Context, at time.Time) context.Context {
+	if at.IsZero() {
+		return ctx
+	}
+	return context.WithValue(ctx, receiptKey{}, &receipt{at: at})
+}
+
+func receiptOf(ctx context.Context) *receipt {
+	r, _ := ctx.Value(receiptKey{}).(*receipt)
+	return r
+}
+
+// request sends c through the library. Telegram's temporary refusals — 429
+// (waiting exactly retry_after, however long), 5xx and network errors
+// (backing off, at most backoffMax apart) — are retried for as long as the
+// reply is useful: until ReplyGiveUp after its update arrived, or until ctx
+// ends (shutdown: the update stays in the inbox). Never for a count. A
+// message sent later than ReplyLateAfter starts with a short "sorry for the
+// delay". Other errors (400, 403…) are returned at once. Returned errors
+// are redacted.
 func (b *Bot) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
-	transient, limited := 0, 0
+	rc := receiptOf(ctx)
+	transient := 0
 	for {
+		c = b.late(rc, c)
 		resp, err := b.api.Request(c)
 		if err == nil {
 			return resp, nil
@@ -165,29 +194,48 @@ func (b *Bot) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIR
 		var wait time.Duration
 		switch {
 		case kind == "telegram_429":
-			limited++
 			wait = time.Duration(te.RetryAfter) * time.Second
 			if wait <= 0 {
 				wait = time.Second
 			}
-			if limited > maxRetries429 || wait > maxRetryAfter {
-				return nil, err
-			}
-			b.log.Warn("telegram asks to slow down", "retry_after", wait, "err", err)
+			b.log.Debug("telegram asks to slow down", "retry_after", wait, "err", err)
 		case kind == "telegram_5xx" || !isAPI:
-			if transient >= maxRetriesTransient {
-				return nil, err
-			}
 			wait = backoff(transient)
 			transient++
 			b.log.Debug("telegram call failed, retrying", "kind", kind, "wait", wait, "err", err)
 		default:
 			return nil, err
 		}
+		if rc != nil && time.Since(rc.at)+wait > b.opts.ReplyGiveUp {
+			b.metrics.Error("reply_given_up")
+			return nil, fmt.Errorf("reply no longer useful after %v: %w", b.opts.ReplyGiveUp, err)
+		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// late adds the "sorry for the delay" opener to the first message of a
+// late reply.
+func (b *Bot) late(rc *receipt, c tgbotapi.Chattable) tgbotapi.Chattable {
+	m, ok := c.(tgbotapi.MessageConfig)
+	if !ok || rc == nil || time.Since(rc.at) < b.opts.ReplyLateAfter || rc.opened.Load() {
+		return c
+	}
+	if !rc.opened.CompareAndSwap(false, true) {
+		return c
+	}
+	opener := b.text("bot_late", fanzha.ZH) + " " + b.text("bot_late", fanzha.EN)
+	if m.ParseMode == tgbotapi.ModeHTML {
+		opener = "<i>" + html.EscapeString(opener) + "</i>"
+	}
+	if len([]rune(m.Text))+len([]rune(opener))+1 > MaxMessageLen {
+		return c // a full part: the opener would not fit
+	}
+	m.Text = opener + "\n" + m.Text
+	b.metrics.event(famLate, "")
+	return m
 }
 
 // getUpdates asks for updates from offset on, long-polling for timeout. It

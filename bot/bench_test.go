@@ -36,6 +36,7 @@ func BenchmarkBotThroughput(b *testing.B) {
 			o.PollTimeout = 10 * time.Second
 			if withRedis {
 				o.Sessions, o.Updates, o.Review = be.sessions, be.sessions, be.review
+				o.Inbox, o.InboxClaimIdle = be.inbox, 5*time.Second
 			}
 		})
 		const chats = 200

@@ -42,15 +42,9 @@ const (
 	DefaultPollTimeout  = 30 * time.Second
 	DefaultWorkers      = 32
 	DefaultDrainTimeout = 10 * time.Second
-	// seenTTL is how long a webhook update id is remembered against
-	// redelivery.
+	// seenTTL is how long an update id is remembered against redelivery
+	// in memory mode.
 	seenTTL = time.Hour
-	// holdLimit is how long an update still being handled keeps the polling
-	// offset from moving past it (so a crash redelivers it); beyond that it
-	// no longer blocks the updates behind it.
-	holdLimit = 10 * time.Second
-	// maxPending bounds the updates fetched and not yet handled.
-	maxPending = 2000
 	// maxBody bounds a webhook request body.
 	maxBody = 1 << 20
 )
@@ -100,6 +94,21 @@ type Options struct {
 	// webhook updates seen (session.Memory is both).
 	Sessions fanzha.SessionStore
 	Updates  fanzha.UpdateLog
+	// Inbox, when set (Redis), holds every acknowledged update until it is
+	// answered, shared by replicas (at-least-once). Without it updates are
+	// handled in this process once acknowledged: best-effort, a crash loses
+	// what is in hand.
+	Inbox fanzha.Inbox
+	// InboxClaimIdle is the inbox's takeover time; items in hand are held
+	// every third of it. 30 s when zero.
+	InboxClaimIdle time.Duration
+	// ReplyLateAfter: a reply sent this long after its update arrived
+	// starts with a short "sorry for the delay". ReplyGiveUp: how long a
+	// reply is retried through Telegram errors (429, 5xx, network) before it
+	// is given up as no longer useful. Both required (config has the
+	// defaults).
+	ReplyLateAfter time.Duration
+	ReplyGiveUp    time.Duration
 	// Review, when set, checks every message against the blocklist of
 	// confirmed scammers' indicators; with ReviewChat too, citizens can
 	// hand a conversation to officers ("Ask an officer", after consent),
@@ -166,7 +175,9 @@ type Bot struct {
 	hardCancel context.CancelFunc
 	disp       *dispatcher
 	limiter    *limiter
-	tracker    *tracker
+	hand       *inHand
+	offset     int64 // polling: the next update id to ask for (poll goroutine, then shutdown)
+	holdStop   context.CancelFunc
 	blocked    sync.Map // chat id → struct{}: a 403 was logged
 	ready      atomic.Bool
 	opened     atomic.Bool
@@ -194,6 +205,12 @@ func New(o Options) (*Bot, error) {
 	}
 	if o.SessionTTL <= 0 {
 		return nil, errors.New("bot: the session lifetime must be positive")
+	}
+	if o.ReplyLateAfter <= 0 || o.ReplyGiveUp <= 0 {
+		return nil, errors.New("bot: ReplyLateAfter and ReplyGiveUp must be positive")
+	}
+	if o.InboxClaimIdle <= 0 {
+		o.InboxClaimIdle = 30 * time.Second
 	}
 	o.API = strings.TrimRight(o.API, "/")
 	if o.Logger == nil {
@@ -252,6 +269,7 @@ func New(o Options) (*Bot, error) {
 	b.hardCtx, b.hardCancel = context.WithCancel(context.Background())
 	b.disp = newDispatcher(o.Workers)
 	b.limiter = newLimiter(o.RatePerMinute, o.Now)
+	b.hand = newInHand()
 	return b, nil
 }
 
@@ -351,6 +369,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !b.opened.Load() {
 		return errors.New("bot: Run before Open")
 	}
+	var pumped sync.WaitGroup
+	if b.opts.Inbox != nil {
+		hctx, hcancel := context.WithCancel(context.Background())
+		b.holdStop = hcancel
+		go b.hold(hctx, b.opts.InboxClaimIdle/3)
+		pumped.Add(1)
+		go func() {
+			defer pumped.Done()
+			b.pump(ctx)
+		}()
+	}
 	var err error
 	if b.opts.WebhookURL == "" {
 		err = b.poll(ctx)
@@ -358,6 +387,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		<-ctx.Done()
 	}
 	b.ready.Store(false)
+	pumped.Wait()
 	if serr := b.shutdown(); err == nil {
 		err = serr
 	}
@@ -369,14 +399,22 @@ func (b *Bot) shutdown() error {
 	dctx, cancel := context.WithTimeout(context.Background(), b.opts.DrainTimeout)
 	defer cancel()
 	if !b.disp.close(dctx) {
-		b.log.Warn("in-flight updates did not finish in time; cancelling them", "timeout", b.opts.DrainTimeout)
+		left := b.hand.count()
+		if b.opts.Inbox != nil {
+			b.log.Warn("in-flight updates did not finish in time; leaving them in the inbox for another replica", "timeout", b.opts.DrainTimeout, "left", left)
+		} else {
+			b.log.Error("in-flight updates did not finish in time; without Redis they are lost", "timeout", b.opts.DrainTimeout, "lost", left)
+		}
 		b.hardCancel()
 		wctx, wcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		b.disp.close(wctx)
 		wcancel()
 	}
+	if b.holdStop != nil {
+		b.holdStop()
+	}
 	var err error
-	if b.tracker != nil {
+	if b.opts.WebhookURL == "" {
 		err = b.confirm()
 	}
 	b.hardCancel()
@@ -384,8 +422,9 @@ func (b *Bot) shutdown() error {
 	return err
 }
 
-// handle runs one update, recovering a panic.
-func (b *Bot) handle(in *incoming, done func()) {
+// handle runs one update, recovering a panic. done learns whether it ran
+// to the end (false: cut off at shutdown, to be answered again).
+func (b *Bot) handle(in *incoming, done func(bool)) {
 	b.metrics.addInflight(1)
 	defer func() {
 		if v := recover(); v != nil {
@@ -396,10 +435,14 @@ func (b *Bot) handle(in *incoming, done func()) {
 		b.metrics.addInflight(-1)
 		b.metrics.Observe(time.Since(in.received))
 		if done != nil {
-			done()
+			done(b.hardCtx.Err() == nil)
 		}
 	}()
-	b.route(b.hardCtx, in)
+	if in.notice {
+		b.sayLimited(b.hardCtx, in)
+		return
+	}
+	b.route(withReceipt(b.hardCtx, in.received), in)
 }
 
 // sorry tells a private chat that something went wrong, after a panic.
@@ -413,7 +456,7 @@ func (b *Bot) sorry(in *incoming) {
 }
 
 // dispatch queues an update for its chat.
-func (b *Bot) dispatch(in *incoming, done func()) bool {
+func (b *Bot) dispatch(in *incoming, done func(bool)) bool {
 	b.metrics.Update(in.kind())
 	return b.disp.submit(in.key(), func() { b.handle(in, done) })
 }

@@ -102,13 +102,15 @@ func startWith(t testing.TB, api *bottest.Server, convMod func(*conversation.Opt
 	t.Helper()
 	h := &harness{api: api, store: session.NewMemory(), logs: &logBuffer{}}
 	o := bot.Options{
-		Token:       api.Token,
-		API:         api.URL(),
-		Sessions:    h.store,
-		Updates:     h.store,
-		SessionTTL:  24 * time.Hour,
-		Logger:      slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		PollTimeout: 2 * time.Second,
+		Token:          api.Token,
+		API:            api.URL(),
+		Sessions:       h.store,
+		Updates:        h.store,
+		SessionTTL:     24 * time.Hour,
+		ReplyLateAfter: time.Minute,
+		ReplyGiveUp:    time.Hour,
+		Logger:         slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		PollTimeout:    2 * time.Second,
 	}
 	if mod != nil {
 		mod(&o)

@@ -16,8 +16,9 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // ServeHTTP receives webhook updates. The secret header is checked in
 // constant time (wrong or missing: 401, nothing read); a body that is not
 // an update is a 400; an update already received (same update_id) is
-// acknowledged and dropped. The update is handled after the response, in
-// its chat's order.
+// acknowledged and dropped. The 200 is sent only once the update is taken
+// in hand (see intake); it is handled after the response, in its chat's
+// order.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -46,30 +47,15 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	in, id, err := decodeUpdate(body, time.Now())
-	if err != nil {
-		b.metrics.Error("malformed_update")
-		b.log.Warn("malformed webhook update", "err", err)
-		http.Error(w, "malformed update", http.StatusBadRequest)
-		return
-	}
-	first, err := b.opts.Updates.MarkSeen(r.Context(), b.scope, id, seenTTL)
-	if err != nil {
-		// Better to risk answering twice than not at all.
-		b.storeFailed("cannot check for a redelivered update; handling it", b.scope, err)
-		first = true
-	}
-	if !first {
-		b.metrics.Duplicate()
-		b.log.Debug("redelivered update dropped", "update_id", id)
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	if !b.dispatch(in, nil) {
-		// Shut down between the check above and now: forget the mark, so
-		// Telegram's redelivery (to a replica) is answered, not dropped.
-		if err := b.opts.Updates.Unmark(context.WithoutCancel(r.Context()), b.scope, id); err != nil {
-			b.storeFailed("cannot forget a seen update at shutdown", b.scope, err)
+	// 200 only once the update is taken in hand: queued in the inbox
+	// (Redis), or dispatched here (memory mode). Otherwise Telegram
+	// delivers it again.
+	if _, err := b.intake(r.Context(), body, time.Now()); err != nil {
+		if errors.Is(err, errNoUpdateID) {
+			b.metrics.Error("malformed_update")
+			b.log.Warn("malformed webhook update", "err", err)
+			http.Error(w, "malformed update", http.StatusBadRequest)
+			return
 		}
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return

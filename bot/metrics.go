@@ -47,6 +47,8 @@ const (
 	famQuestions = "fanzha_followup_questions_total"
 	famAnswers   = "fanzha_followup_answers_total"
 	famStateless = "fanzha_stateless_replies_total"
+	famInbox     = "fanzha_inbox_updates_total"
+	famLate      = "fanzha_late_replies_total"
 )
 
 var eventFamilies = []struct{ name, help string }{
@@ -58,6 +60,8 @@ var eventFamilies = []struct{ name, help string }{
 	{famQuestions, "Replies that ended with a type's deciding question."},
 	{famAnswers, "Answers to deciding questions, by answer."},
 	{famStateless, "Replies given without the conversation because the session store was unavailable."},
+	{famInbox, "Updates taken in, by outcome: queued (in the Redis inbox), local (handled in this process only: memory mode or Redis down), duplicate, reclaimed (taken over from a stopped replica), done, left (left in the inbox at shutdown)."},
+	{famLate, "Replies sent late, with the \"sorry for the delay\" opener."},
 }
 
 // event adds one to an event counter; labels is `k="v",…` or "".

@@ -9,6 +9,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/fanzha/fanzha"
+	"github.com/fanzha/fanzha/review"
 )
 
 // The officers' side: taps on cards, telling the citizen the outcome, and
@@ -66,7 +67,24 @@ func (b *Bot) onOfficerAction(ctx context.Context, p *press) {
 			b.log.Warn("cannot update a case card", "case_id", c.ID, "err", err)
 		}
 	}
+	if c.Status == fanzha.CaseConfirmed && p.chatID != 0 {
+		b.sayRefused(ctx, p.chatID, p.msgID, c)
+	}
 	b.tellCitizen(ctx, c)
+}
+
+// sayRefused tells the officers which of a confirmed case's indicators were
+// not blocklisted, and why (app names, legitimate sites, ordinary words).
+func (b *Bot) sayRefused(ctx context.Context, chatID int64, replyTo int, c fanzha.Case) {
+	var lines []string
+	for _, in := range c.Indicators {
+		if _, why, ok := review.Blockable(in); !ok && in.Kind != fanzha.IndAmount && in.Kind != fanzha.IndIDNumber {
+			lines = append(lines, esc(fmt.Sprintf(b.text("off_block_refused", cardLang), in.Value, why.ZH)))
+		}
+	}
+	if len(lines) > 0 {
+		b.sendHTML(ctx, chatID, replyTo, strings.Join(lines, "\n"), nil)
+	}
 }
 
 // tellCitizen tells a citizen who agreed to be contacted what officers
@@ -182,7 +200,79 @@ func (b *Bot) officerCommand(ctx context.Context, m *tgbotapi.Message, cmd, args
 		b.reportCommand(ctx, chatID, m.MessageID, args)
 	case "console":
 		b.consoleCommand(ctx, m, user)
+	case "blocked":
+		list, err := b.opts.Review.List(ctx, args, 30)
+		if err != nil {
+			unavailable(err)
+			return
+		}
+		reply(b.blockedHTML(list))
+	case "unblock":
+		b.unblock(ctx, user, strings.TrimSpace(args), reply, unavailable)
 	}
+}
+
+// blockedHTML lists blocklist entries for /blocked.
+func (b *Bot) blockedHTML(list []fanzha.BlockEntry) string {
+	lang := cardLang
+	if len(list) == 0 {
+		return esc(b.text("off_blocked_none", lang))
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "<b>%s</b>\n", esc(fmt.Sprintf(b.text("off_blocked_title", lang), len(list))))
+	for _, e := range list {
+		exp := "—"
+		if !e.Expires.IsZero() {
+			exp = e.Expires.In(review.CST).Format("2006-01-02")
+		}
+		fmt.Fprintf(&s, "• %s\n", esc(fmt.Sprintf(b.text("off_blocked_line", lang), e.Indicator.Kind, e.Indicator.Value, e.Case, e.Officer, exp)))
+	}
+	return s.String()
+}
+
+// unblock takes every entry whose value is the argument off the
+// blocklist (the store audits each).
+func (b *Bot) unblock(ctx context.Context, officer int64, value string, reply func(string), unavailable func(error)) {
+	lang := cardLang
+	if value == "" {
+		reply(esc(b.text("off_unblock_usage", lang)))
+		return
+	}
+	list, err := b.opts.Review.List(ctx, value, 0)
+	if err != nil {
+		unavailable(err)
+		return
+	}
+	done := map[fanzha.Indicator]bool{}
+	total := 0
+	for _, e := range list {
+		if done[e.Indicator] || !sameValue(e.Indicator, value) {
+			continue
+		}
+		done[e.Indicator] = true
+		n, err := b.opts.Review.Unblock(ctx, officer, e.Indicator)
+		if err != nil {
+			unavailable(err)
+			return
+		}
+		total += n
+	}
+	if total == 0 {
+		reply(esc(fmt.Sprintf(b.text("off_unblock_none", lang), value)))
+		return
+	}
+	b.log.Info("blocklist entries removed", "officer", officer, "entries", total)
+	reply(esc(fmt.Sprintf(b.text("off_unblocked", lang), value, total)))
+}
+
+// sameValue reports whether what an officer typed names the indicator:
+// its canonical value, or the same once normalised as its kind.
+func sameValue(in fanzha.Indicator, typed string) bool {
+	if strings.EqualFold(in.Value, typed) {
+		return true
+	}
+	n, _, ok := review.Blockable(fanzha.Indicator{Kind: in.Kind, Value: typed})
+	return ok && n == in
 }
 
 // caseArg reads a case id: "12", "#12".

@@ -30,27 +30,21 @@ func (b *Bot) onPrivate(ctx context.Context, in *incoming) {
 	pc.input = conversation.Input{Place: conversation.Private, UserKey: userKey(pc.user), UserLang: userLang(m.From)}
 	lang := b.conv.SessionLang(pc.sess, pc.input.UserLang)
 
+	// The per-user rate limit was applied at intake.
 	if p, ok := b.command(in); ok && b.forMe(p.Target) {
-		if b.allow(ctx, pc.user, pc.chatID, 0, lang) {
-			b.privateCommand(ctx, pc, p)
-		}
+		b.privateCommand(ctx, pc, p)
 		return
 	}
 	if ref, ok := b.pictureOf(m); ok && m.Animation == nil && b.opts.Pictures != nil {
-		if b.allow(ctx, pc.user, pc.chatID, 0, lang) {
-			b.privatePicture(ctx, pc, ref, lang)
-		}
+		b.privatePicture(ctx, pc, ref, lang)
 		return
 	}
 	text := messageText(m)
 	if isSpaceOnly(text) {
 		// A voice message, a video, a sticker…
-		if hasMedia(m) && b.allow(ctx, pc.user, pc.chatID, 0, lang) {
+		if hasMedia(m) {
 			b.sendPlain(ctx, pc.chatID, 0, b.unsupported(m, lang), nil)
 		}
-		return
-	}
-	if !b.allow(ctx, pc.user, pc.chatID, 0, lang) {
 		return
 	}
 	pc.input.Kind, pc.input.Text = kindOf(in.fwd), text

@@ -40,6 +40,7 @@ type backend struct {
 		fanzha.UpdateLog
 	}
 	review bot.Review
+	inbox  fanzha.Inbox      // nil in memory
 	srv    *redistest.Server // nil in memory
 	logs   *redistest.Logs   // Redis's outage log; nil in memory
 }
@@ -58,7 +59,8 @@ func redisBackend(t testing.TB, o redistest.Options) backend {
 	}
 	t.Cleanup(func() { rs.Close() })
 	q := review.NewRedis(rs.Conn(), review.RedisOptions{Options: review.Options{Officers: []int64{officer}}, Consumer: "c1", Block: 200 * time.Millisecond})
-	return backend{name: "redis", sessions: rs, review: q, srv: srv, logs: logs}
+	inbox := rs.Inbox(session.InboxOptions{Consumer: "c1", ClaimIdle: 5 * time.Second, Block: 200 * time.Millisecond})
+	return backend{name: "redis", sessions: rs, review: q, inbox: inbox, srv: srv, logs: logs}
 }
 
 // startReview starts a bot on be with the review chat set, and posts
@@ -68,6 +70,9 @@ func startReview(t testing.TB, api *bottest.Server, be backend, mod func(*bot.Op
 	h := start(t, api, func(o *bot.Options) {
 		o.Sessions, o.Updates = be.sessions, be.sessions
 		o.Review, o.ReviewChat = be.review, reviewChat
+		if be.inbox != nil {
+			o.Inbox, o.InboxClaimIdle = be.inbox, 5*time.Second
+		}
 		if mod != nil {
 			mod(o)
 		}

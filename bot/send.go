@@ -169,8 +169,22 @@ func (b *Bot) sendFailed(chatID int64, err error) {
 	b.log.Error("cannot send a reply", "chat_id", chatID, "kind", errKind(err), "err", err)
 }
 
-// allow applies the per-user rate limit. Over it, the user is told once,
-// politely, and the message is dropped.
+// sayLimited sends the one "slow down" notice of a rate-limit episode
+// (decided at intake).
+func (b *Bot) sayLimited(ctx context.Context, in *incoming) {
+	m := in.u.Message
+	if m == nil || m.Chat == nil {
+		return
+	}
+	lang := userLang(m.From)
+	if lang == "" {
+		lang = fanzha.ZH
+	}
+	b.sendPlain(withReceipt(ctx, in.received), m.Chat.ID, 0, b.textf("bot_rate_limited", lang, b.hotline), nil)
+}
+
+// allow applies the per-user rate limit in groups. Over it, the user is
+// told once, politely, and the message is dropped.
 func (b *Bot) allow(ctx context.Context, user, chatID int64, replyTo int, lang fanzha.Lang) bool {
 	ok, notify := b.limiter.allow(user)
 	if ok {

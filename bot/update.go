@@ -22,6 +22,9 @@ type incoming struct {
 	// of the message it replies to, cbReplyFwd that of the message a
 	// pressed button's message replies to; nil when not forwarded.
 	fwd, replyFwd, cbReplyFwd *forward
+	// notice: the sender is over the rate limit; the update gets the one
+	// "slow down" notice instead of an answer.
+	notice bool
 }
 
 // forward says where a forwarded message came from. It holds no name: the

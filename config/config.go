@@ -71,11 +71,19 @@ type Telegram struct {
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
 	RatePerMinute int    `yaml:"rate_per_minute"` // per-user message limit
+	// ReplyLateAfter: a reply sent later than this after its update starts
+	// with "sorry for the delay"; ReplyGiveUp: how long a reply is retried
+	// through Telegram's errors before it is no longer useful.
+	ReplyLateAfter time.Duration `yaml:"reply_late_after"`
+	ReplyGiveUp    time.Duration `yaml:"reply_give_up"`
 }
 
 // Redis settings. An empty URL means in-memory state.
 type Redis struct {
 	URL string `yaml:"url"`
+	// InboxClaimIdle is how long an update taken by a replica that stopped
+	// (crash, kill -9) waits in the inbox before another replica takes it.
+	InboxClaimIdle time.Duration `yaml:"inbox_claim_idle"`
 }
 
 // LLM settings for the optional OpenAI-compatible assistant.
@@ -96,22 +104,33 @@ type LLM struct {
 type Review struct {
 	Officers []int64 `yaml:"officers"`
 	Chat     int64   `yaml:"chat"`
+	// BlockTTL is how long a blocklist entry lasts after an officer
+	// confirmed it; AuditRetention how long the audit stream keeps an entry.
+	BlockTTL       time.Duration `yaml:"block_ttl"`
+	AuditRetention time.Duration `yaml:"audit_retention"`
 }
 
 // SessionConfig settings.
 type SessionConfig struct {
 	TTL time.Duration `yaml:"ttl"` // idle time after which a conversation is forgotten
+	// MaxChats caps the conversations kept in memory (without Redis); the
+	// least recently used is forgotten first.
+	MaxChats int `yaml:"max_chats"`
+	// MaxBytes caps their estimated size (about half the heap they take).
+	MaxBytes int64 `yaml:"max_bytes"`
 }
 
 // Default returns the configuration Fanzha runs on with no settings at all.
 func Default() Config {
 	return Config{
-		Telegram: Telegram{API: "https://api.telegram.org", RatePerMinute: 20},
+		Telegram: Telegram{API: "https://api.telegram.org", RatePerMinute: 20, ReplyLateAfter: time.Minute, ReplyGiveUp: 24 * time.Hour},
+		Redis:    Redis{InboxClaimIdle: 30 * time.Second},
+		Review:   Review{BlockTTL: 180 * 24 * time.Hour, AuditRetention: 365 * 24 * time.Hour},
 		LLM:      LLM{Timeout: 8 * time.Second},
 		Hotline:  "96110",
 		Police:   "110",
 		Listen:   ":8080",
-		Session:  SessionConfig{TTL: 24 * time.Hour},
+		Session:  SessionConfig{TTL: 24 * time.Hour, MaxChats: 20_000, MaxBytes: 48 << 20},
 		OCR:      defaultOCR(),
 		LogLevel: "info",
 		Report: ReportConfig{
@@ -213,6 +232,35 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			return fmt.Errorf("FANZHA_LLM_TIMEOUT: %q is not a Go duration (e.g. 8s)", v)
 		}
 		c.LLM.Timeout = d
+	}
+	for name, dst := range map[string]*time.Duration{
+		"FANZHA_REPLY_LATE_AFTER": &c.Telegram.ReplyLateAfter,
+		"FANZHA_REPLY_GIVE_UP":    &c.Telegram.ReplyGiveUp,
+		"FANZHA_INBOX_CLAIM_IDLE": &c.Redis.InboxClaimIdle,
+		"FANZHA_BLOCK_TTL":        &c.Review.BlockTTL,
+		"FANZHA_AUDIT_RETENTION":  &c.Review.AuditRetention,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a Go duration (e.g. 30s, 4320h)", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := getenv("FANZHA_SESSION_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("FANZHA_SESSION_MAX_BYTES: %q is not a number of bytes", v)
+		}
+		c.Session.MaxBytes = n
+	}
+	if v := getenv("FANZHA_SESSION_MAX_CHATS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("FANZHA_SESSION_MAX_CHATS: %q is not a number", v)
+		}
+		c.Session.MaxChats = n
 	}
 	if v := getenv("FANZHA_SESSION_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -417,6 +465,24 @@ func (c *Config) Validate() error {
 	}
 	if !validPhone(c.Police) {
 		return fmt.Errorf("police (FANZHA_POLICE): %q must be a phone number", c.Police)
+	}
+	if c.Telegram.ReplyLateAfter <= 0 || c.Telegram.ReplyGiveUp < c.Telegram.ReplyLateAfter {
+		return fmt.Errorf("telegram.reply_late_after / reply_give_up (FANZHA_REPLY_LATE_AFTER / FANZHA_REPLY_GIVE_UP): %s / %s must be positive, the second not shorter", c.Telegram.ReplyLateAfter, c.Telegram.ReplyGiveUp)
+	}
+	if c.Redis.InboxClaimIdle < time.Second {
+		return fmt.Errorf("redis.inbox_claim_idle (FANZHA_INBOX_CLAIM_IDLE): %s must be at least 1s", c.Redis.InboxClaimIdle)
+	}
+	if c.Review.BlockTTL < time.Hour {
+		return fmt.Errorf("review.block_ttl (FANZHA_BLOCK_TTL): %s must be at least 1h", c.Review.BlockTTL)
+	}
+	if c.Review.AuditRetention < 24*time.Hour {
+		return fmt.Errorf("review.audit_retention (FANZHA_AUDIT_RETENTION): %s must be at least 24h", c.Review.AuditRetention)
+	}
+	if c.Session.MaxBytes < 1<<20 {
+		return fmt.Errorf("session.max_bytes (FANZHA_SESSION_MAX_BYTES): %d must be at least 1 MiB", c.Session.MaxBytes)
+	}
+	if c.Session.MaxChats < 100 {
+		return fmt.Errorf("session.max_chats (FANZHA_SESSION_MAX_CHATS): %d must be at least 100", c.Session.MaxChats)
 	}
 	if c.Session.TTL < time.Minute {
 		return fmt.Errorf("session.ttl (FANZHA_SESSION_TTL): %s must be at least 1m", c.Session.TTL)

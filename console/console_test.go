@@ -124,16 +124,20 @@ func TestActions(t *testing.T) {
 	cs, _ = e.cases.Get(ctx, id)
 	must(t, cs.Status == fanzha.CaseConfirmed && cs.Officer == officer, "case %+v", cs)
 
-	// Block the app (index 1) by hand too: blocklisted and audited.
+	// Block the app (index 1) by hand too: refused with the reason (app
+	// names are never blocklisted, issue 12) and audited; the URL was
+	// blocklisted by the confirmation.
 	st, _, _ = c.do("POST", "/console/case/"+other+"/block", url.Values{"indicator": {"0"}, "csrf": {tok}})
 	must(t, st == http.StatusBadRequest, "a case without indicators: %d", st)
-	st, _, _ = c.do("POST", "/console/case/"+id+"/block", url.Values{"indicator": {"1"}, "csrf": {tok}})
-	must(t, st == http.StatusSeeOther, "block: %d", st)
+	st, _, body422 := c.do("POST", "/console/case/"+id+"/block", url.Values{"indicator": {"1"}, "csrf": {tok}})
+	must(t, st == http.StatusUnprocessableEntity, "block an app: %d %v", st, body422)
 	hits, _ := e.cases.Lookup(ctx, []fanzha.Indicator{{Kind: fanzha.IndApp, Value: "鑫利宝"}})
+	must(t, len(hits) == 0, "blocklist %v", hits)
+	hits, _ = e.cases.Lookup(ctx, []fanzha.Indicator{{Kind: fanzha.IndURL, Value: "evil-pay.top"}})
 	must(t, len(hits) == 1, "blocklist %v", hits)
 
 	_, page, _ = c.do("GET", "/console/case/"+id, nil)
-	for _, want := range []string{"已确认诈骗", "民警 1001", "确认诈骗", "拉黑线索", "app 鑫利宝", "群众"} {
+	for _, want := range []string{"已确认诈骗", "民警 1001", "确认诈骗", "app 鑫利宝", "群众"} {
 		must(t, strings.Contains(page, want), "case page lacks %q:\n%s", want, page)
 	}
 	audit, _ := e.cases.ByCase(ctx, id)
@@ -141,7 +145,7 @@ func TestActions(t *testing.T) {
 	for _, a := range audit {
 		whats = append(whats, a.What)
 	}
-	must(t, strings.Join(whats, ",") == "submit,confirm,block", "audit %v", whats)
+	must(t, strings.Join(whats, ",") == "submit,confirm,block,block_refused,block_refused", "audit %v", whats)
 
 	// The pending queue no longer lists it.
 	_, body, _ = c.do("GET", "/console/queue", nil)

@@ -254,8 +254,14 @@ func (c *Console) block(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	in := cs.Indicators[i]
-	if err := c.opts.Cases.Add(r.Context(), cs.ID, cs.Label, []fanzha.Indicator{in}); err != nil {
+	refused, err := c.opts.Cases.Add(r.Context(), s.Officer, cs.ID, cs.Label, []fanzha.Indicator{in})
+	if err != nil {
 		c.fail(w, r, err)
+		return
+	}
+	if len(refused) > 0 {
+		// The store audited the refusal.
+		c.problem(w, http.StatusUnprocessableEntity, "不能拉黑", refused[0].Reason.ZH)
 		return
 	}
 	c.audit(r.Context(), s.Officer, "block", cs.ID, fmt.Sprintf("%s %s", in.Kind, in.Value))

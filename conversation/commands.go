@@ -24,6 +24,8 @@ const (
 	CmdStats   Command = "stats"
 	CmdReport  Command = "report"
 	CmdConsole Command = "console"
+	CmdBlocked Command = "blocked"
+	CmdUnblock Command = "unblock"
 )
 
 // Where is a set of places a command works in.
@@ -63,6 +65,8 @@ var Commands = []CommandInfo{
 	{Name: CmdStats, Where: InReview, Doc: "officers: this week's cases by scam type"},
 	{Name: CmdReport, Where: InReview, Doc: "officers: this week's report so far (/report last: last week), a chart and the text"},
 	{Name: CmdConsole, Where: InReview, Doc: "officers, in a private chat: a one-time sign-in link to the web console"},
+	{Name: CmdBlocked, Where: InReview, Doc: "officers: /blocked [text]: the blocklist's live entries (containing text), newest first, with case, officer and expiry"},
+	{Name: CmdUnblock, Where: InReview, Doc: "officers: /unblock VALUE: take a phone, account, QQ/WeChat id or domain off the blocklist (audited)"},
 }
 
 // Lookup finds a command by name or alias (case-insensitive).

@@ -106,6 +106,12 @@ type Options struct {
 	// MinIdle is how long a delivered, unacknowledged case waits before it
 	// is delivered again (to any consumer); 1 minute when zero.
 	MinIdle time.Duration
+	// BlockTTL is how long a blocklist entry lasts (config:
+	// review.block_ttl); DefaultBlockTTL when zero.
+	BlockTTL time.Duration
+	// AuditRetention is how long the audit stream keeps an entry (config:
+	// review.audit_retention); a year when zero.
+	AuditRetention time.Duration
 }
 
 // CST is China Standard Time, the default week boundary.
@@ -123,6 +129,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.MinIdle <= 0 {
 		o.MinIdle = time.Minute
+	}
+	if o.BlockTTL <= 0 {
+		o.BlockTTL = DefaultBlockTTL
+	}
+	if o.AuditRetention <= 0 {
+		o.AuditRetention = 365 * 24 * time.Hour
 	}
 }
 
@@ -248,16 +260,10 @@ func caseNum(id string) int64 {
 	return n
 }
 
+// normalizeAll is the blockable indicators among inds.
 func normalizeAll(inds []fanzha.Indicator) []fanzha.Indicator {
-	var out []fanzha.Indicator
-	seen := map[fanzha.Indicator]bool{}
-	for _, in := range inds {
-		if n, ok := Normalize(in); ok && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
+	ok, _ := blockable(inds)
+	return ok
 }
 
 func blockKey(in fanzha.Indicator) string { return string(in.Kind) + ":" + in.Value }

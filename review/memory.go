@@ -31,8 +31,8 @@ type Memory struct {
 	inflight map[string]time.Time // delivered by Next, not acknowledged: when
 	wake     chan struct{}        // closed and replaced on Submit
 	audit    []fanzha.AuditEntry
-	block    map[string]map[string]fanzha.ScamType // kind:value → case → label
-	stats    map[string]map[string]int64           // week → type → count
+	block    map[string]map[string]blockVal // kind:value → case → entry
+	stats    map[string]map[string]int64    // week → type → count
 }
 
 // NewMemory returns an empty queue.
@@ -44,7 +44,7 @@ func NewMemory(o Options) *Memory {
 		cases:    map[string]*fanzha.Case{},
 		inflight: map[string]time.Time{},
 		wake:     make(chan struct{}),
-		block:    map[string]map[string]fanzha.ScamType{},
+		block:    map[string]map[string]blockVal{},
 		stats:    map[string]map[string]int64{},
 	}
 }
@@ -183,15 +183,15 @@ func (m *Memory) Act(ctx context.Context, id string, officer int64, action fanzh
 	if err != nil {
 		return fanzha.Case{}, err
 	}
+	m.audit = append(m.audit, actEntry(now, officer, c, action, prev))
 	switch {
 	case c.Status == fanzha.CaseConfirmed && prev != fanzha.CaseConfirmed:
-		m.addBlock(c.ID, c.Label, c.Indicators)
+		m.addBlock(now, officer, c.ID, c.Label, c.Indicators)
 		m.count(c.Created, confirmedPrefix+string(c.Label), 1)
 	case prev == fanzha.CaseConfirmed && c.Status != fanzha.CaseConfirmed:
-		m.removeBlock(c.ID, c.Indicators)
+		m.removeBlock(now, officer, c.ID, c.Indicators)
 		m.count(c.Created, confirmedPrefix+string(c.Label), -1)
 	}
-	m.audit = append(m.audit, actEntry(now, officer, c, action, prev))
 	m.opts.Logger.Info("case action", "case_id", id, "officer", officer, "action", action, "status", c.Status)
 	return cloneCase(c), nil
 }
@@ -249,25 +249,29 @@ func (m *Memory) Stats(ctx context.Context, at time.Time) (fanzha.WeekStats, err
 	return buildStats(at, m.opts.Location, m.stats[key], m.stats[last]), nil
 }
 
-// Add blocklists the indicators of a confirmed case.
-func (m *Memory) Add(ctx context.Context, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) error {
+// Add blocklists what may be of a confirmed case's indicators.
+func (m *Memory) Add(ctx context.Context, officer int64, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) ([]fanzha.BlockRefusal, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.addBlock(caseID, label, inds)
-	return nil
+	return m.addBlock(m.opts.Now(), officer, caseID, label, inds), nil
 }
 
-func (m *Memory) addBlock(caseID string, label fanzha.ScamType, inds []fanzha.Indicator) {
-	for _, in := range normalizeAll(inds) {
+// addBlock adds and audits. m.mu is held.
+func (m *Memory) addBlock(now time.Time, officer int64, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) []fanzha.BlockRefusal {
+	ok, refused := blockable(inds)
+	v := blockVal{Label: label, Officer: officer, Added: now.Unix(), Expires: now.Add(m.opts.BlockTTL).Unix()}
+	for _, in := range ok {
 		k := blockKey(in)
 		if m.block[k] == nil {
-			m.block[k] = map[string]fanzha.ScamType{}
+			m.block[k] = map[string]blockVal{}
 		}
-		m.block[k][caseID] = label
+		m.block[k][caseID] = v
 	}
+	m.audit = append(m.audit, blockAudit(now, officer, caseID, "block", ok, refused)...)
+	return refused
 }
 
 // Remove takes a case's indicators off the blocklist.
@@ -277,18 +281,23 @@ func (m *Memory) Remove(ctx context.Context, caseID string, inds []fanzha.Indica
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.removeBlock(caseID, inds)
+	m.removeBlock(m.opts.Now(), 0, caseID, inds)
 	return nil
 }
 
-func (m *Memory) removeBlock(caseID string, inds []fanzha.Indicator) {
+func (m *Memory) removeBlock(now time.Time, officer int64, caseID string, inds []fanzha.Indicator) {
+	var removed []fanzha.Indicator
 	for _, in := range normalizeAll(inds) {
 		k := blockKey(in)
+		if _, ok := m.block[k][caseID]; ok {
+			removed = append(removed, in)
+		}
 		delete(m.block[k], caseID)
 		if len(m.block[k]) == 0 {
 			delete(m.block, k)
 		}
 	}
+	m.audit = append(m.audit, blockAudit(now, officer, caseID, "unblock", removed, nil)...)
 }
 
 // Lookup returns the indicators found on the blocklist.
@@ -298,12 +307,56 @@ func (m *Memory) Lookup(ctx context.Context, inds []fanzha.Indicator) ([]fanzha.
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return lookup(inds, func(k fanzha.Indicator) map[string]fanzha.ScamType { return m.block[blockKey(k)] }), nil
+	return lookup(inds, m.opts.Now(), func(k fanzha.Indicator) map[string]blockVal { return m.block[blockKey(k)] }), nil
+}
+
+// List returns live entries whose value contains query, newest first.
+func (m *Memory) List(ctx context.Context, query string, limit int) ([]fanzha.BlockEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opts.Now()
+	var out []fanzha.BlockEntry
+	for k, cases := range m.block {
+		in, _ := parseBlockKey(k)
+		if !matches(in, query) {
+			continue
+		}
+		for id, v := range cases {
+			if v.live(now) {
+				out = append(out, v.entry(in, id))
+			}
+		}
+	}
+	sortEntries(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Unblock removes every entry of an indicator, audited.
+func (m *Memory) Unblock(ctx context.Context, officer int64, in fanzha.Indicator) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := blockKey(in)
+	n := len(m.block[k])
+	now := m.opts.Now()
+	for id := range m.block[k] {
+		m.audit = append(m.audit, blockAudit(now, officer, id, "unblock", []fanzha.Indicator{in}, nil)...)
+	}
+	delete(m.block, k)
+	return n, nil
 }
 
 // lookup runs a blocklist lookup over get, which returns case → label for
 // a normalised indicator.
-func lookup(inds []fanzha.Indicator, get func(fanzha.Indicator) map[string]fanzha.ScamType) []fanzha.BlockHit {
+func lookup(inds []fanzha.Indicator, now time.Time, get func(fanzha.Indicator) map[string]blockVal) []fanzha.BlockHit {
 	var hits []fanzha.BlockHit
 	seen := map[fanzha.Indicator]bool{}
 	for _, in := range normalizeAll(inds) {
@@ -312,7 +365,7 @@ func lookup(inds []fanzha.Indicator, get func(fanzha.Indicator) map[string]fanzh
 				continue
 			}
 			seen[k] = true
-			if h, ok := makeHit(k, get(k)); ok {
+			if h, ok := makeHit(k, now, get(k)); ok {
 				hits = append(hits, h)
 				break
 			}
@@ -321,16 +374,18 @@ func lookup(inds []fanzha.Indicator, get func(fanzha.Indicator) map[string]fanzh
 	return hits
 }
 
-func makeHit(k fanzha.Indicator, cases map[string]fanzha.ScamType) (fanzha.BlockHit, bool) {
-	if len(cases) == 0 {
+func makeHit(k fanzha.Indicator, now time.Time, cases map[string]blockVal) (fanzha.BlockHit, bool) {
+	h := fanzha.BlockHit{Indicator: k}
+	for id, v := range cases {
+		if v.live(now) {
+			h.Cases = append(h.Cases, id)
+		}
+	}
+	if len(h.Cases) == 0 {
 		return fanzha.BlockHit{}, false
 	}
-	h := fanzha.BlockHit{Indicator: k}
-	for id := range cases {
-		h.Cases = append(h.Cases, id)
-	}
 	slices.SortFunc(h.Cases, func(a, b string) int { return int(caseNum(a) - caseNum(b)) })
-	h.Label = cases[h.Cases[len(h.Cases)-1]]
+	h.Label = cases[h.Cases[len(h.Cases)-1]].Label
 	return h, true
 }
 

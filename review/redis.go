@@ -46,12 +46,13 @@ type RedisOptions struct {
 //	fanzha:cases                stream of submitted case ids; consumer group "review"
 //	fanzha:case:seq             case id counter
 //	fanzha:case:<id>            the case, JSON (expires after Retention)
-//	fanzha:cases:entries        hash: case id → stream entry id (for XACK)
+//	fanzha:cases:entries        hash: case id → stream entry id (for XACK; the field goes at XACK)
 //	fanzha:cases:pending        sorted set of cases needing an officer
-//	fanzha:audit                stream of audit entries (JSON)
+//	fanzha:audit                stream of audit entries (JSON; trimmed by age, MINID AuditRetention, and count)
 //	fanzha:audit:case:<id>      list of the case's audit entries (JSON; expires with the case)
-//	fanzha:block:<kind>:<value> hash: confirmed case id → scam type
-//	fanzha:stats:<2025-W09>     hash: type → cases, confirmed:type → confirmed
+//	fanzha:block:<kind>:<value> hash: confirmed case id → {label, officer, added, expires} (key expires BlockTTL after the last add)
+//	fanzha:blocklist            sorted set: kind:value → expiry (Unix s), for /blocked
+//	fanzha:stats:<2025-W09>     hash: type → cases, confirmed:type → confirmed (expires Retention after the week)
 //
 // Each replica is a consumer: XREADGROUP hands each new case to one of them;
 // XACK follows the posting; a case a crashed replica held is taken over
@@ -134,14 +135,16 @@ func (r *Redis) statsKey(t time.Time) string {
 
 // submitScript stores a case and queues it atomically.
 // KEYS: case, stream, entries, pending, stats, audit, case audit.
-// ARGV: id, case JSON, label, maxlen, audit JSON, retention seconds.
+// ARGV: id, case JSON, label, maxlen, audit JSON, retention seconds, audit
+// min id.
 var submitScript = redis.NewScript(`
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
 local entry = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'case', ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], entry)
 redis.call('ZADD', KEYS[4], tonumber(ARGV[1]), ARGV[1])
 redis.call('HINCRBY', KEYS[5], ARGV[3], 1)
-redis.call('XADD', KEYS[6], '*', 'entry', ARGV[5])
+redis.call('EXPIRE', KEYS[5], ARGV[6] + 1209600)
+redis.call('XADD', KEYS[6], 'MINID', '~', ARGV[7], '*', 'entry', ARGV[5])
 redis.call('RPUSH', KEYS[7], ARGV[5])
 redis.call('EXPIRE', KEYS[7], ARGV[6])
 return entry`)
@@ -168,7 +171,7 @@ func (r *Redis) Submit(ctx context.Context, c fanzha.Case) (string, error) {
 		}
 		keys := []string{r.caseKey(c.ID), r.stream(), r.key("cases", "entries"), r.key("cases", "pending"),
 			r.statsKey(c.Created), r.key("audit"), r.key("audit", "case", c.ID)}
-		return submitScript.Run(ctx, r.conn.Client, keys, c.ID, b, string(c.Label), r.opts.MaxLen, e, int64(r.opts.Retention/time.Second)).Err()
+		return submitScript.Run(ctx, r.conn.Client, keys, c.ID, b, string(c.Label), r.opts.MaxLen, e, int64(r.opts.Retention/time.Second), r.auditMinID()).Err()
 	})
 	if err != nil {
 		return "", fmt.Errorf("submit case: %w", err)
@@ -345,7 +348,12 @@ func (r *Redis) Ack(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return r.conn.Client.XAck(ctx, r.stream(), r.opts.Group, entry).Err()
+		_, err = r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.XAck(ctx, r.stream(), r.opts.Group, entry)
+			p.HDel(ctx, r.key("cases", "entries"), id) // needed only until posted
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("ack case: %w", err)
@@ -430,16 +438,15 @@ func (r *Redis) Act(ctx context.Context, id string, officer int64, action fanzha
 					} else {
 						p.ZRem(ctx, r.key("cases", "pending"), id)
 					}
+					r.audit(ctx, p, id, e)
 					switch {
 					case c.Status == fanzha.CaseConfirmed && prev != fanzha.CaseConfirmed:
-						r.addBlock(ctx, p, id, c.Label, c.Indicators)
+						r.addBlock(ctx, p, now, officer, id, c.Label, c.Indicators)
 						p.HIncrBy(ctx, r.statsKey(c.Created), confirmedPrefix+string(c.Label), 1)
 					case prev == fanzha.CaseConfirmed && c.Status != fanzha.CaseConfirmed:
-						r.removeBlock(ctx, p, id, c.Indicators)
+						r.removeBlock(ctx, p, now, officer, id, c.Indicators)
 						p.HIncrBy(ctx, r.statsKey(c.Created), confirmedPrefix+string(c.Label), -1)
 					}
-					p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), MaxLen: 10 * r.opts.MaxLen, Approx: true, Values: []any{"entry", e}})
-					p.RPush(ctx, r.key("audit", "case", id), e)
 					return nil
 				})
 				if err == nil {
@@ -498,6 +505,8 @@ func (r *Redis) Pending(ctx context.Context, limit int) ([]fanzha.Case, error) {
 		for i, v := range vals {
 			s, ok := v.(string)
 			if !ok {
+				// The case expired (Retention): it leaves the queue too.
+				r.conn.Client.ZRem(ctx, r.key("cases", "pending"), ids[i])
 				continue
 			}
 			c, err := decodeCase(ids[i], []byte(s))
@@ -544,34 +553,52 @@ func ints(m map[string]string) map[string]int64 {
 
 func (r *Redis) blockKey(in fanzha.Indicator) string { return r.key("block", blockKey(in)) }
 
-func (r *Redis) addBlock(ctx context.Context, p redis.Pipeliner, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) {
-	for _, in := range normalizeAll(inds) {
-		p.HSet(ctx, r.blockKey(in), caseID, string(label))
+func (r *Redis) addBlock(ctx context.Context, p redis.Pipeliner, now time.Time, officer int64, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) []fanzha.BlockRefusal {
+	ok, refused := blockable(inds)
+	exp := now.Add(r.opts.BlockTTL)
+	v := blockVal{Label: label, Officer: officer, Added: now.Unix(), Expires: exp.Unix()}.encode()
+	for _, in := range ok {
+		k := r.blockKey(in)
+		p.HSet(ctx, k, caseID, v)
+		p.Expire(ctx, k, r.opts.BlockTTL) // relative: Redis keeps its own time
+		p.ZAddGT(ctx, r.key("blocklist"), redis.Z{Score: float64(exp.Unix()), Member: blockKey(in)})
 	}
+	for _, e := range blockAudit(now, officer, caseID, "block", ok, refused) {
+		b, _ := json.Marshal(e)
+		r.audit(ctx, p, caseID, b)
+	}
+	return refused
 }
 
-func (r *Redis) removeBlock(ctx context.Context, p redis.Pipeliner, caseID string, inds []fanzha.Indicator) {
-	for _, in := range normalizeAll(inds) {
+func (r *Redis) removeBlock(ctx context.Context, p redis.Pipeliner, now time.Time, officer int64, caseID string, inds []fanzha.Indicator) {
+	ok := normalizeAll(inds)
+	for _, in := range ok {
 		p.HDel(ctx, r.blockKey(in), caseID)
 	}
+	for _, e := range blockAudit(now, officer, caseID, "unblock", ok, nil) {
+		b, _ := json.Marshal(e)
+		r.audit(ctx, p, caseID, b)
+	}
 }
 
-// Add blocklists the indicators of a confirmed case.
-func (r *Redis) Add(ctx context.Context, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) error {
-	return r.conn.Do(ctx, "block add", func(ctx context.Context) error {
+// Add blocklists what may be of a confirmed case's indicators.
+func (r *Redis) Add(ctx context.Context, officer int64, caseID string, label fanzha.ScamType, inds []fanzha.Indicator) ([]fanzha.BlockRefusal, error) {
+	var refused []fanzha.BlockRefusal
+	err := r.conn.Do(ctx, "block add", func(ctx context.Context) error {
 		_, err := r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			r.addBlock(ctx, p, caseID, label, inds)
+			refused = r.addBlock(ctx, p, r.opts.Now(), officer, caseID, label, inds)
 			return nil
 		})
 		return err
 	})
+	return refused, err
 }
 
 // Remove takes a case's indicators off the blocklist.
 func (r *Redis) Remove(ctx context.Context, caseID string, inds []fanzha.Indicator) error {
 	return r.conn.Do(ctx, "block remove", func(ctx context.Context) error {
 		_, err := r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			r.removeBlock(ctx, p, caseID, inds)
+			r.removeBlock(ctx, p, r.opts.Now(), 0, caseID, inds)
 			return nil
 		})
 		return err
@@ -584,7 +611,7 @@ func (r *Redis) Lookup(ctx context.Context, inds []fanzha.Indicator) ([]fanzha.B
 	if len(norm) == 0 {
 		return nil, nil
 	}
-	found := map[fanzha.Indicator]map[string]fanzha.ScamType{}
+	found := map[fanzha.Indicator]map[string]blockVal{}
 	err := r.conn.Do(ctx, "block lookup", func(ctx context.Context) error {
 		p := r.conn.Client.Pipeline()
 		cmds := map[fanzha.Indicator]*redis.MapStringStringCmd{}
@@ -599,21 +626,115 @@ func (r *Redis) Lookup(ctx context.Context, inds []fanzha.Indicator) ([]fanzha.B
 			return err
 		}
 		for k, c := range cmds {
-			if len(c.Val()) == 0 {
-				continue
+			if len(c.Val()) > 0 {
+				found[k] = decodeBlockVals(c.Val())
 			}
-			m := map[string]fanzha.ScamType{}
-			for id, label := range c.Val() {
-				m[id] = fanzha.ScamType(label)
-			}
-			found[k] = m
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("blocklist lookup: %w", err)
 	}
-	return lookup(inds, func(k fanzha.Indicator) map[string]fanzha.ScamType { return found[k] }), nil
+	return lookup(inds, r.opts.Now(), func(k fanzha.Indicator) map[string]blockVal { return found[k] }), nil
+}
+
+func decodeBlockVals(m map[string]string) map[string]blockVal {
+	out := make(map[string]blockVal, len(m))
+	for id, s := range m {
+		out[id] = decodeBlockVal(s)
+	}
+	return out
+}
+
+// List returns live entries whose value contains query, newest first.
+func (r *Redis) List(ctx context.Context, query string, limit int) ([]fanzha.BlockEntry, error) {
+	now := r.opts.Now()
+	var out []fanzha.BlockEntry
+	err := r.conn.Do(ctx, "block list", func(ctx context.Context) error {
+		idx := r.key("blocklist")
+		cl := r.conn.Client
+		if err := cl.ZRemRangeByScore(ctx, idx, "-inf", strconv.FormatInt(now.Unix(), 10)).Err(); err != nil {
+			return err
+		}
+		members, err := cl.ZRevRangeByScore(ctx, idx, &redis.ZRangeBy{Min: "(" + strconv.FormatInt(now.Unix(), 10), Max: "+inf", Count: 10_000}).Result()
+		if err != nil {
+			return err
+		}
+		var ins []fanzha.Indicator
+		for _, m := range members {
+			if in, ok := parseBlockKey(m); ok && matches(in, query) {
+				ins = append(ins, in)
+			}
+		}
+		p := cl.Pipeline()
+		cmds := make([]*redis.MapStringStringCmd, len(ins))
+		for i, in := range ins {
+			cmds[i] = p.HGetAll(ctx, r.blockKey(in))
+		}
+		if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+		for i, in := range ins {
+			for id, v := range decodeBlockVals(cmds[i].Val()) {
+				if v.live(now) {
+					out = append(out, v.entry(in, id))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blocklist list: %w", err)
+	}
+	sortEntries(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Unblock removes every entry of an indicator, audited.
+func (r *Redis) Unblock(ctx context.Context, officer int64, in fanzha.Indicator) (int, error) {
+	now := r.opts.Now()
+	n := 0
+	err := r.conn.Do(ctx, "block remove", func(ctx context.Context) error {
+		cases, err := r.conn.Client.HKeys(ctx, r.blockKey(in)).Result()
+		if err != nil {
+			return err
+		}
+		n = len(cases)
+		_, err = r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Del(ctx, r.blockKey(in))
+			p.ZRem(ctx, r.key("blocklist"), blockKey(in))
+			for _, id := range cases {
+				for _, e := range blockAudit(now, officer, id, "unblock", []fanzha.Indicator{in}, nil) {
+					b, _ := json.Marshal(e)
+					r.audit(ctx, p, id, b)
+				}
+			}
+			return nil
+		})
+		return err
+	})
+	return n, err
+}
+
+// auditMinID is the oldest audit stream id kept: AuditRetention ago.
+func (r *Redis) auditMinID() string {
+	return strconv.FormatInt(r.opts.Now().Add(-r.opts.AuditRetention).UnixMilli(), 10) + "-0"
+}
+
+// audit queues an audit entry: on the stream (trimmed by age, MINID, and by
+// count) and on the case's own list (which expires with the case: set
+// here only when it has no expiry yet).
+func (r *Redis) audit(ctx context.Context, p redis.Pipeliner, caseID string, e []byte) {
+	p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), MinID: r.auditMinID(), Approx: true, Values: []any{"entry", e}})
+	p.XTrimMaxLenApprox(ctx, r.key("audit"), 10*r.opts.MaxLen, 0)
+	if caseID != "" {
+		k := r.key("audit", "case", caseID)
+		p.RPush(ctx, k, e)
+		p.ExpireNX(ctx, k, r.opts.Retention)
+	}
 }
 
 // Audit log.
@@ -629,12 +750,9 @@ func (r *Redis) Append(ctx context.Context, e fanzha.AuditEntry) error {
 	}
 	return r.conn.Do(ctx, "audit append", func(ctx context.Context) error {
 		_, err := r.conn.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			// The stream keeps the newest entries (about MaxLen×10); each
-			// case's own list keeps all of its history.
-			p.XAdd(ctx, &redis.XAddArgs{Stream: r.key("audit"), MaxLen: 10 * r.opts.MaxLen, Approx: true, Values: []any{"entry", b}})
-			if e.CaseID != "" {
-				p.RPush(ctx, r.key("audit", "case", e.CaseID), b)
-			}
+			// The stream keeps AuditRetention (and about MaxLen×10
+			// entries); each case's own list keeps all of its history.
+			r.audit(ctx, p, e.CaseID, b)
 			return nil
 		})
 		return err

@@ -63,6 +63,7 @@ func runSuite(t *testing.T, mk newStore) {
 	t.Run("next waits", func(t *testing.T) { testNextWaits(t, mk) })
 	t.Run("officer actions", func(t *testing.T) { testActions(t, mk) })
 	t.Run("blocklist", func(t *testing.T) { testBlocklist(t, mk) })
+	t.Run("blocklist officers can trust", func(t *testing.T) { testTrustedBlocklist(t, mk) })
 	t.Run("stats", func(t *testing.T) { testStats(t, mk) })
 	t.Run("audit log", func(t *testing.T) { testAudit(t, mk) })
 	t.Run("redelivery", func(t *testing.T) { testRedelivery(t, mk) })
@@ -288,7 +289,9 @@ func testBlocklist(t *testing.T, mk newStore) {
 			t.Errorf("hit %+v: cases/label wrong", h)
 		}
 	}
-	want := []string{"phone=17012345678", "url=evil-pay.top", "bank_card=" + card1, "app=鑫利宝"}
+	// App names are never blocklisted (issue 12): only what a scammer
+	// controls.
+	want := []string{"phone=17012345678", "url=evil-pay.top", "bank_card=" + card1}
 	if !slices.Equal(got, want) {
 		t.Fatalf("hits = %q, want %q", got, want)
 	}
@@ -318,8 +321,8 @@ func testBlocklist(t *testing.T, mk newStore) {
 	}
 
 	// Direct use.
-	if err := s.Add(ctx, "77", fanzha.Shopping, []fanzha.Indicator{{Kind: fanzha.IndWeChat, Value: "Shop_Fake1"}}); err != nil {
-		t.Fatal(err)
+	if refused, err := s.Add(ctx, officer, "77", fanzha.Shopping, []fanzha.Indicator{{Kind: fanzha.IndWeChat, Value: "Shop_Fake1"}}); err != nil || len(refused) > 0 {
+		t.Fatal(refused, err)
 	}
 	hits, _ = s.Lookup(ctx, []fanzha.Indicator{{Kind: fanzha.IndWeChat, Value: "shop_fake1"}})
 	if len(hits) != 1 || hits[0].Label != fanzha.Shopping {
@@ -426,7 +429,9 @@ func testAudit(t *testing.T, mk newStore) {
 			t.Errorf("entry %+v", e)
 		}
 	}
-	if want := []string{"submit/ok", "dismiss/refused", "confirm/ok"}; !slices.Equal(got, want) {
+	// Confirming also audits each blocklist change (3 indicators added, the
+	// two app names refused).
+	if want := []string{"submit/ok", "dismiss/refused", "confirm/ok", "block/ok", "block/ok", "block/ok", "block_refused/refused", "block_refused/refused"}; !slices.Equal(got, want) {
 		t.Fatalf("ByCase = %q, want %q", got, want)
 	}
 	if es[1].Who != notOfficer || es[2].Who != officer || es[0].Who != 42 {
@@ -436,7 +441,7 @@ func testAudit(t *testing.T, mk newStore) {
 		t.Fatal(err)
 	}
 	recent, err := s.Recent(ctx, 2)
-	if err != nil || len(recent) != 2 || recent[0].What != "view" || recent[1].What != "confirm" || recent[0].At.IsZero() {
+	if err != nil || len(recent) != 2 || recent[0].What != "view" || recent[1].What != "block_refused" || recent[0].At.IsZero() {
 		t.Fatalf("Recent = %+v, %v", recent, err)
 	}
 	if es, _ := s.ByCase(ctx, "999"); len(es) != 0 {

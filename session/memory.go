@@ -5,6 +5,7 @@
 package session
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"time"
@@ -20,24 +21,59 @@ var (
 // sweepEvery is how often expired entries are removed (checked on writes).
 const sweepEvery = 30 * time.Second
 
+// maxSeen bounds the update ids remembered against redelivery; past it
+// the expired ones go, then any (a redelivery an hour late is rare, and
+// answering twice beats growing without bound).
+const maxSeen = 200_000
+
 // Memory is an in-memory SessionStore and UpdateLog. It is safe for
 // concurrent use. Expired entries are invisible at once and removed by a
-// sweep on the first write after sweepEvery, so memory stays bounded by
-// what is live.
+// sweep on the first write after sweepEvery. With a cap (NewMemoryCap) it
+// keeps at most that many sessions, forgetting the least recently used
+// first, so memory stays bounded whatever the number of chats.
 type Memory struct {
 	// Now returns the current time; tests replace it to move time.
 	Now func() time.Time
 
 	mu       sync.Mutex
-	sessions map[string]entry
+	max      int                      // 0: no cap
+	maxBytes int64                    // 0: no cap
+	bytes    int64                    // estimated size of the sessions kept
+	sessions map[string]*list.Element // of *entry
+	lru      *list.List               // front: most recently used
+	evicted  uint64
 	offsets  map[string]int64
 	seen     map[seenKey]time.Time // expiry
 	swept    time.Time
 }
 
 type entry struct {
+	key     string
 	s       fanzha.Session
 	expires time.Time
+	size    int64
+}
+
+// sizeOf estimates what a session holds in memory: its strings and a
+// fixed cost per element (measured: the estimate is about 2/3 of the heap
+// a session takes).
+func sizeOf(key string, s *fanzha.Session) int64 {
+	n := 400 + len(key) + len(s.Case) + len(s.CaseOf)
+	for _, m := range s.Recent {
+		n += 48 + len(m.Text)
+	}
+	a := &s.Assessment
+	for _, f := range a.Flags {
+		n += 160 + len(f.ID) + len(f.Span) + len(f.Text.ZH) + len(f.Text.EN)
+	}
+	for _, m := range a.Matches {
+		n += 96 + len(m.ID) + len(m.Snippet)
+	}
+	for _, in := range a.Indicators {
+		n += 48 + len(in.Value)
+	}
+	n += 16 * len(s.Answered)
+	return int64(n)
 }
 
 type seenKey struct {
@@ -45,11 +81,18 @@ type seenKey struct {
 	id    int64
 }
 
-// NewMemory returns an empty store.
-func NewMemory() *Memory {
+// NewMemory returns an empty store without a cap on sessions.
+func NewMemory() *Memory { return NewMemoryCap(0, 0) }
+
+// NewMemoryCap returns an empty store that keeps at most max sessions and
+// about maxBytes of them (0: no cap), evicting the least recently used.
+func NewMemoryCap(max int, maxBytes int64) *Memory {
 	return &Memory{
 		Now:      time.Now,
-		sessions: map[string]entry{},
+		max:      max,
+		maxBytes: maxBytes,
+		lru:      list.New(),
+		sessions: map[string]*list.Element{},
 		offsets:  map[string]int64{},
 		seen:     map[seenKey]time.Time{},
 	}
@@ -62,10 +105,15 @@ func (m *Memory) Get(ctx context.Context, key string) (fanzha.Session, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.sessions[key]
-	if !ok || !m.Now().Before(e.expires) {
+	el, ok := m.sessions[key]
+	if !ok {
 		return fanzha.Session{}, fanzha.ErrNotFound
 	}
+	e := el.Value.(*entry)
+	if !m.Now().Before(e.expires) {
+		return fanzha.Session{}, fanzha.ErrNotFound
+	}
+	m.lru.MoveToFront(el)
 	return e.s, nil
 }
 
@@ -76,9 +124,39 @@ func (m *Memory) Put(ctx context.Context, key string, s fanzha.Session, ttl time
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sessions[key] = entry{s: s, expires: m.Now().Add(ttl)}
+	exp := m.Now().Add(ttl)
+	size := sizeOf(key, &s)
+	if el, ok := m.sessions[key]; ok {
+		e := el.Value.(*entry)
+		m.bytes += size - e.size
+		e.s, e.expires, e.size = s, exp, size
+		m.lru.MoveToFront(el)
+	} else {
+		m.sessions[key] = m.lru.PushFront(&entry{key: key, s: s, expires: exp, size: size})
+		m.bytes += size
+	}
+	for m.lru.Len() > 1 && (m.max > 0 && m.lru.Len() > m.max || m.maxBytes > 0 && m.bytes > m.maxBytes) {
+		m.remove(m.lru.Back())
+		m.evicted++
+	}
 	m.wrote()
 	return nil
+}
+
+// remove drops a session's element. m.mu is held.
+func (m *Memory) remove(el *list.Element) {
+	m.lru.Remove(el)
+	e := el.Value.(*entry)
+	m.bytes -= e.size
+	delete(m.sessions, e.key)
+}
+
+// Evicted returns how many sessions the cap has forgotten before their
+// time.
+func (m *Memory) Evicted() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.evicted
 }
 
 // Delete removes the session at key.
@@ -88,7 +166,9 @@ func (m *Memory) Delete(ctx context.Context, key string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.sessions, key)
+	if el, ok := m.sessions[key]; ok {
+		m.remove(el)
+	}
 	return nil
 }
 
@@ -128,6 +208,13 @@ func (m *Memory) MarkSeen(ctx context.Context, scope string, id int64, ttl time.
 		return false, nil
 	}
 	m.seen[k] = now.Add(ttl)
+	if len(m.seen) > maxSeen {
+		for k, exp := range m.seen {
+			if !now.Before(exp) || len(m.seen) > maxSeen*3/4 {
+				delete(m.seen, k)
+			}
+		}
+	}
 	m.wrote()
 	return true, nil
 }
@@ -148,8 +235,8 @@ func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now, n := m.Now(), 0
-	for _, e := range m.sessions {
-		if now.Before(e.expires) {
+	for _, el := range m.sessions {
+		if now.Before(el.Value.(*entry).expires) {
 			n++
 		}
 	}
@@ -163,9 +250,9 @@ func (m *Memory) wrote() {
 		return
 	}
 	m.swept = now
-	for k, e := range m.sessions {
-		if !now.Before(e.expires) {
-			delete(m.sessions, k)
+	for _, el := range m.sessions {
+		if !now.Before(el.Value.(*entry).expires) {
+			m.remove(el)
 		}
 	}
 	for k, exp := range m.seen {

@@ -58,6 +58,9 @@ type Failure struct {
 	Description string // default: Telegram's wording for the code
 	ChatID      int64  // fail only calls for this chat (0: any)
 	Times       int    // how many calls fail (0: 1)
+	// Until, when set, makes every call fail until then (Times ignored):
+	// an outage. See FailFor.
+	Until time.Time
 }
 
 type stored struct {
@@ -84,6 +87,7 @@ type Server struct {
 	ok        map[string]int // successful calls by method
 	files     map[string]*File
 	nextFile  int
+	delay     time.Duration // every call but getUpdates waits this long first
 }
 
 // File is a file the fake server holds for getFile and downloads.
@@ -160,6 +164,23 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, token, path s
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
 	_, _ = w.Write(f.Data)
+}
+
+// FailFor makes every call to method fail for d from now (an outage).
+func (s *Server) FailFor(method string, d time.Duration, f Failure) {
+	f.Until = time.Now().Add(d)
+	s.mu.Lock()
+	s.failures[method] = append(s.failures[method], &f)
+	s.mu.Unlock()
+}
+
+// Delay makes every call except getUpdates wait d before it is answered (a
+// slow API); a client that gives up meanwhile is not answered, and the
+// call does not count as successful.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
 }
 
 var msgIDs atomic.Int64
@@ -352,6 +373,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
 	}
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	if delay > 0 && method != "getUpdates" {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return // the client went away: nothing was done
+		}
+	}
 	// The answer is buffered and the call recorded before it is sent, so
 	// calls are recorded in the order the client made them.
 	buf := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
@@ -521,6 +554,12 @@ func (s *Server) failure(method string, p url.Values) *Failure {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range s.failures[method] {
+		if !f.Until.IsZero() {
+			if time.Now().Before(f.Until) && (f.ChatID == 0 || strconv.FormatInt(f.ChatID, 10) == p.Get("chat_id")) {
+				return f
+			}
+			continue
+		}
 		if f.Times <= 0 {
 			continue
 		}

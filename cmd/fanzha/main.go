@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -240,7 +241,7 @@ func (m *Main) engineWith(log *slog.Logger, mods ...func(*assist.Options)) (*eng
 	}
 	m.closers = append(m.closers, idx.Close)
 	cls := classifier.New(idx)
-	as, err := newAssist(m.Config, cls.Classify, log, mods...)
+	as, err := newAssist(m.Config, cpuBound(cls.Classify), log, mods...)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +268,7 @@ func (m *Main) frontConversation(ctx context.Context, e *engine) (*conversation.
 // there is one (nil: none).
 func (e *engine) conversation(bl fanzha.Blocklist, ttl time.Duration, log *slog.Logger, mods ...func(*conversation.Options)) (*conversation.Service, error) {
 	o := conversation.Options{
-		Classify:   e.classifier.Classify,
+		Classify:   cpuBound(e.classifier.Classify),
 		Assess:     e.assist.Assess,
 		Advisor:    e.advisor,
 		Blocklist:  bl,
@@ -284,4 +285,21 @@ func (m *Main) logger() *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(m.Config.LogLevel))
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+// cpuSlots bounds the judgements computed at once to the processors Go
+// runs on. A judgement is pure computation; with more of them runnable
+// than processors, a reply that has just been sent waits behind them (Go's
+// time slices) before its update is removed from the inbox — the window in
+// which a kill -9 makes a reply go out twice — and every reply's latency
+// grows with the crowd.
+var cpuSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// cpuBound runs classify in a processor slot.
+func cpuBound(classify func(context.Context, string) fanzha.Assessment) func(context.Context, string) fanzha.Assessment {
+	return func(ctx context.Context, text string) fanzha.Assessment {
+		cpuSlots <- struct{}{}
+		defer func() { <-cpuSlots }()
+		return classify(ctx, text)
+	}
 }

@@ -66,8 +66,12 @@ type stores struct {
 		fanzha.UpdateLog
 	}
 	review bot.Review
-	// redis is nil without FANZHA_REDIS_URL.
-	redis *session.Redis
+	// redis is nil without FANZHA_REDIS_URL; memory is the session store
+	// without it.
+	redis  *session.Redis
+	memory *session.Memory
+	// inbox holds acknowledged updates until answered (Redis only).
+	inbox fanzha.Inbox
 }
 
 // openStores picks the stores: Redis, shared by replicas, when redis.url is
@@ -75,9 +79,11 @@ type stores struct {
 // logged, not fatal: the bot answers without memory until it is back.
 func (m *Main) openStores(ctx context.Context, log *slog.Logger) (*stores, error) {
 	c := m.Config
-	ro := review.Options{Officers: c.Review.Officers, Location: c.Location(), Logger: log.With("component", "review")}
+	ro := review.Options{Officers: c.Review.Officers, Location: c.Location(), Logger: log.With("component", "review"),
+		BlockTTL: c.Review.BlockTTL, AuditRetention: c.Review.AuditRetention}
 	if c.Redis.URL == "" {
-		return &stores{sessions: session.NewMemory(), review: review.NewMemory(ro)}, nil
+		mem := session.NewMemoryCap(c.Session.MaxChats, c.Session.MaxBytes)
+		return &stores{sessions: mem, memory: mem, review: review.NewMemory(ro)}, nil
 	}
 	rs, err := session.OpenRedis(c.Redis.URL, session.RedisOptions{Logger: log})
 	if err != nil {
@@ -89,8 +95,10 @@ func (m *Main) openStores(ctx context.Context, log *slog.Logger) (*stores, error
 		log.Error("redis is not answering; conversations are not remembered and cases cannot be submitted until it is", "err", err)
 	}
 	cancel()
-	q := review.NewRedis(rs.Conn(), review.RedisOptions{Options: ro, Consumer: consumerName()})
-	return &stores{sessions: rs, review: q, redis: rs}, nil
+	name := consumerName()
+	q := review.NewRedis(rs.Conn(), review.RedisOptions{Options: ro, Consumer: name})
+	inbox := rs.Inbox(session.InboxOptions{Consumer: name, ClaimIdle: c.Redis.InboxClaimIdle})
+	return &stores{sessions: rs, review: q, redis: rs, inbox: inbox}, nil
 }
 
 // redisState is "off", "up" or "down"; with ping it asks Redis (briefly).
@@ -117,7 +125,7 @@ func (s *stores) collectors(reviewChat bool) []prometheus.Collector {
 	if s.redis != nil {
 		backend = "redis"
 	}
-	return []prometheus.Collector{
+	return append(s.memoryCollectors(), []prometheus.Collector{
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "fanzha_store_up",
 			Help:        "Whether the session and review store answers (1) or calls fail fast (0).",
@@ -137,6 +145,24 @@ func (s *stores) collectors(reviewChat bool) []prometheus.Collector {
 			}
 			return 0
 		}),
+	}...)
+}
+
+// memoryCollectors are the in-memory session store's size and evictions
+// (none with Redis).
+func (s *stores) memoryCollectors() []prometheus.Collector {
+	if s.memory == nil {
+		return nil
+	}
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "fanzha_sessions_in_memory",
+			Help: "Conversations kept in memory (without Redis).",
+		}, func() float64 { return float64(s.memory.Len()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "fanzha_sessions_evicted_total",
+			Help: "Conversations forgotten before their time because session.max_chats or session.max_bytes was reached (least recently used first).",
+		}, func() float64 { return float64(s.memory.Evicted()) }),
 	}
 }
 
@@ -247,19 +273,23 @@ func (m *Main) newBot(e *engine, st *stores, log *slog.Logger, off *officers) (*
 		return nil, err
 	}
 	bo := bot.Options{
-		Token:         c.Telegram.Token,
-		API:           c.Telegram.API,
-		WebhookURL:    c.Telegram.WebhookURL,
-		WebhookSecret: c.Telegram.WebhookSecret,
-		RatePerMinute: c.Telegram.RatePerMinute,
-		SessionTTL:    c.Session.TTL,
-		Conversation:  conv,
-		Sessions:      st.sessions,
-		Updates:       st.sessions,
-		Review:        st.review,
-		ReviewChat:    c.Review.Chat,
-		Logger:        log,
-		Pictures:      m.botPictures(log),
+		Token:          c.Telegram.Token,
+		API:            c.Telegram.API,
+		WebhookURL:     c.Telegram.WebhookURL,
+		WebhookSecret:  c.Telegram.WebhookSecret,
+		RatePerMinute:  c.Telegram.RatePerMinute,
+		SessionTTL:     c.Session.TTL,
+		Conversation:   conv,
+		Sessions:       st.sessions,
+		Updates:        st.sessions,
+		Inbox:          st.inbox,
+		InboxClaimIdle: c.Redis.InboxClaimIdle,
+		ReplyLateAfter: c.Telegram.ReplyLateAfter,
+		ReplyGiveUp:    c.Telegram.ReplyGiveUp,
+		Review:         st.review,
+		ReviewChat:     c.Review.Chat,
+		Logger:         log,
+		Pictures:       m.botPictures(log),
 	}
 	botOfficerOptions(off, c.Review.Officers)(&bo)
 	b, err := bot.New(bo)
