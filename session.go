@@ -94,6 +94,9 @@ type InboxItem struct {
 	Notice   bool
 	// Reclaimed: taken over from a replica that stopped answering.
 	Reclaimed bool
+	// Queued is when the update was put in the inbox (a reply later than
+	// a while after it says sorry for the delay).
+	Queued time.Time
 }
 
 // Inbox holds the updates a transport has acknowledged (polling offset

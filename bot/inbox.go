@@ -199,7 +199,11 @@ func (b *Bot) take(it fanzha.InboxItem) {
 	if !b.hand.add(it.Ref) {
 		return // already in hand here (reclaimed from ourselves)
 	}
-	in, _, err := decodeUpdate(it.Raw, time.Now())
+	received := it.Queued
+	if received.IsZero() || received.After(time.Now()) {
+		received = time.Now()
+	}
+	in, _, err := decodeUpdate(it.Raw, received)
 	if err != nil {
 		b.log.Warn("undecodable update in the inbox; removing it", "update_id", it.UpdateID, "err", err)
 		b.inboxDone(it)

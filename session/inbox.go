@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -195,7 +196,14 @@ func items(msgs []redis.XMessage, reclaimed bool) []fanzha.InboxItem {
 		raw, _ := m.Values["u"].(string)
 		n, _ := m.Values["n"].(string)
 		id, _ := strconv.ParseInt(idS, 10, 64)
-		out = append(out, fanzha.InboxItem{Ref: m.ID, UpdateID: id, Raw: []byte(raw), Notice: n == "1", Reclaimed: reclaimed})
+		it := fanzha.InboxItem{Ref: m.ID, UpdateID: id, Raw: []byte(raw), Notice: n == "1", Reclaimed: reclaimed}
+		// A stream id starts with the milliseconds of its XADD.
+		if ms, _, ok := strings.Cut(m.ID, "-"); ok {
+			if v, err := strconv.ParseInt(ms, 10, 64); err == nil {
+				it.Queued = time.UnixMilli(v)
+			}
+		}
+		out = append(out, it)
 	}
 	return out
 }
