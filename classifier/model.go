@@ -31,9 +31,15 @@ const modelFormat = 3
 
 // decision is the one table of hand-set numbers left in the verdict; the
 // rest is learned. The probabilities are the calibrated p_fraud (see
-// Train); the cut-offs were chosen on the leave-one-register-out folds of
-// `fanzha eval --cv register` (README, Accuracy): medium is where a
-// citizen reads a warning, and 0.5 means "more likely fraud than not".
+// Train), so they were set by what they mean rather than tuned: medium —
+// the warning a citizen reads — from 0.5, "more likely fraud than not";
+// low (ask, don't warn) from 0.35; high ("stop now") from 0.85 and only
+// with two specific red flags. Their effect is measured, not fitted, by
+// `fanzha eval --cv register|author` (README, Accuracy). sureType and the
+// paid cut-offs are read the same way: a type below half of the fraud
+// types' mass is a guess; paid when the paid head says more likely than
+// not, or when the hand-written rule matched and the head does not
+// clearly disagree (0.15).
 var decision = struct {
 	low, medium, high float64 // p_fraud from which the risk is low, medium, high
 	sureType          float64 // below this share of the fraud types' mass, ask rather than name a type
