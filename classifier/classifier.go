@@ -1,7 +1,9 @@
-// Package classifier turns a text into an Assessment: red flags found in the
-// user's own words, promised-return arithmetic, indicators, already-paid
-// detection and the closest corpus scripts, combined in a way that stays
-// explainable — every high risk names the flags or scripts behind it.
+// Package classifier turns a text into an Assessment. Rules find the
+// evidence — red flags in the user's own words, promised-return
+// arithmetic, already-paid wording, indicators, judged links and numbers,
+// the closest corpus scripts — and a trained, calibrated model (model.go)
+// weighs it into p_fraud, a type and "already paid"; hard flags set a
+// floor the model cannot lower, and every flag shown quotes what matched.
 package classifier
 
 import (
@@ -362,13 +364,12 @@ func vote(ms []fanzha.Match) (map[fanzha.ScamType]float64, float64) {
 }
 
 // score is the probability shown with a verdict: the model's, raised to
-// the least each risk level shows when hard flags set the level.
-// scoreFloor is indexed by Risk.
-var scoreFloor = [...]float64{fanzha.RiskNone: 0, fanzha.RiskLow: 0.3, fanzha.RiskMedium: 0.5, fanzha.RiskHigh: 0.85}
-
+// the least each risk level means (the decision table's cut-offs) when
+// hard flags or the paid rule set the level.
 func score(p float64, r fanzha.Risk) float64 {
-	if r >= fanzha.RiskNone && r <= fanzha.RiskHigh && p < scoreFloor[r] {
-		p = scoreFloor[r]
+	floor := [...]float64{fanzha.RiskNone: 0, fanzha.RiskLow: decision.low, fanzha.RiskMedium: decision.medium, fanzha.RiskHigh: decision.high}
+	if r >= fanzha.RiskNone && r <= fanzha.RiskHigh && p < floor[r] {
+		p = floor[r]
 	}
 	return round3(p)
 }
