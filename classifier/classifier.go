@@ -103,7 +103,8 @@ type Prepared struct {
 // judged against the index it belongs to would find itself).
 func (c *Classifier) Prepare(ctx context.Context, text string, exclude ...string) Prepared {
 	s := c.signals(ctx, text, exclude)
-	return Prepared{sig: s, x: vectorise(s.f.Text, signalFeatures(s)), xp: paidVector(s)}
+	pay := paymentGrams(s.f.Text)
+	return Prepared{sig: s, x: vectorise(s.f.Text, pay, signalFeatures(s)), xp: paidVector(s, pay)}
 }
 
 // Classify assesses one text. It never fails: a searcher error only removes
@@ -244,7 +245,6 @@ func (c *Classifier) Decide(p Prepared) fanzha.Assessment {
 	}
 	a.Rate = s.rate
 	a.Flags = append(a.Flags, s.flags...)
-	a.SaysPaid = s.paid
 
 	out := m.predict(p)
 	a.PFraud = round3(out.fraud)

@@ -180,14 +180,21 @@ const (
 // what the paid head reads), each block with sub-linear counts normalised to
 // unit length so a long transcript and a short SMS weigh alike, then the
 // rules' signals at fixed scale.
-func vectorise(folded string, d dense) learn.Vec {
+func vectorise(folded string, pay []uint32, d dense) learn.Vec {
 	var v learn.Vec
 	addBlock(&v, ngrams(folded, seedText, make([]uint32, 0, 4*len(folded)/3+8)))
-	if pc := paymentClauses(folded); pc != "" {
-		addBlock(&v, ngrams(pc, seedPayment, nil))
-	}
+	addBlock(&v, pay)
 	addDense(&v, d)
 	return v
+}
+
+// paymentGrams are the hashed n-grams of the clauses that move money, or
+// nil: computed once, read by both vectors.
+func paymentGrams(folded string) []uint32 {
+	if pc := paymentClauses(folded); pc != "" {
+		return ngrams(pc, seedPayment, nil)
+	}
+	return nil
 }
 
 // paidVector is the paid head's input: only the clauses that move money
@@ -195,11 +202,9 @@ func vectorise(folded string, d dense) learn.Vec {
 // clauses ("转了三万", "还没转", "he paid me back"); the rest of the text
 // says which scam it is, and would teach the head the topics of the texts
 // that happened to be paid.
-func paidVector(s *signals) learn.Vec {
+func paidVector(s *signals, pay []uint32) learn.Vec {
 	var v learn.Vec
-	if pc := paymentClauses(s.f.Text); pc != "" {
-		addBlock(&v, ngrams(pc, seedPayment, nil))
-	}
+	addBlock(&v, pay)
 	var d dense
 	if s.paid {
 		d.add("paid:rule", 1)
@@ -219,7 +224,8 @@ func addDense(v *learn.Vec, d dense) {
 	}
 }
 
-// addBlock appends hashed n-grams as one unit-length block.
+// addBlock appends hashed n-grams as one unit-length block. It sorts hs in
+// place; the same slice may be added to two vectors.
 func addBlock(v *learn.Vec, hs []uint32) {
 	slices.Sort(hs)
 	first := len(v.Idx)
