@@ -2,7 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -184,13 +186,13 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		names, values := split(labels)
 		ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, names, nil), prometheus.CounterValue, float64(value), values...)
 	}
-	for _, k := range sortedKeys(m.updates) {
+	for _, k := range slices.Sorted(maps.Keys(m.updates)) {
 		counter("fanzha_updates_total", "Telegram updates received, by kind.", m.updates[k], map[string]string{"kind": k})
 	}
 	for k, v := range m.replies {
 		counter("fanzha_replies_total", "Assessment replies sent, by risk and scam type.", v, map[string]string{"risk": k[0], "type": k[1]})
 	}
-	for _, k := range sortedKeys(m.errors) {
+	for _, k := range slices.Sorted(maps.Keys(m.errors)) {
 		counter("fanzha_errors_total", "Errors, by kind.", m.errors[k], map[string]string{"kind": k})
 	}
 	counter("fanzha_rate_limited_total", "Messages dropped by the per-user rate limit.", m.limited, nil)
@@ -243,13 +245,4 @@ func parseLabels(s string) map[string]string {
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]uint64) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

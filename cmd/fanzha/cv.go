@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/fanzha/fanzha"
@@ -32,7 +33,7 @@ func runCrossValidation(ctx context.Context, e *engine, o evalOptions, out io.Wr
 	for i, r := range ts.recs {
 		groups[group(r)] = append(groups[group(r)], i)
 	}
-	names := sortedKeys(groups)
+	names := slices.Sorted(maps.Keys(groups))
 	fmt.Fprintf(out, "leave-one-%s-out over %d texts, %d folds (a warning: fraud type at medium risk or more)\n\n", o.cv, len(ts.recs), len(names))
 	fmt.Fprintf(out, "%-14s %6s %6s %7s %7s %9s %8s %7s\n", "left out", "texts", "fraud", "recall", "FPR", "macro-F1", "type acc", "paid")
 	var fails []string
@@ -98,13 +99,4 @@ func paidCell(r evalResult) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", r.paidAcc)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

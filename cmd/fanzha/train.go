@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/fanzha/fanzha"
 	"github.com/fanzha/fanzha/classifier"
@@ -131,7 +133,7 @@ func summarise(w io.Writer, ts *trainSet) {
 		{"author", by(func(r dataset.Record) string { return r.Author })},
 	} {
 		fmt.Fprintf(w, "%-9s", g.name+":")
-		for _, k := range sortedKeys(g.m) {
+		for _, k := range slices.Sorted(maps.Keys(g.m)) {
 			fmt.Fprintf(w, " %s %d", k, g.m[k])
 		}
 		fmt.Fprintln(w)
